@@ -1,0 +1,74 @@
+// The step contract: what every step kind provides and what the runner hands it.
+// Steps never import the runner or the UI; they talk only through StepContext.
+//
+// A step module must stay light at import time (the runner imports every step module to
+// read its metadata): heavy dependencies such as TensorFlow.js are imported inside `run`.
+
+export type JsonSchema = Record<string, unknown>;
+
+/** Resources a step occupies while it runs; the runner never exceeds the pipeline's limits. */
+export interface Resources {
+  cpu?: number;
+  gpu?: number;
+}
+
+export interface StepContext<P = Record<string, unknown>> {
+  /** The step's name in the pipeline (the key under `steps:`). */
+  name: string;
+  /** The step's `with:` block, validated against its schema, `${params.x}` resolved. */
+  params: P;
+  /** Upstream step name -> that step's published output directory (absolute). */
+  inputs: Record<string, string>;
+  /** The directory this step writes into (absolute). It becomes the published output. */
+  outDir: string;
+  /** Directory of the pipeline file: relative paths in params resolve against it. */
+  projectDir: string;
+  /** Root of the cache (absolute). Per-item caches live in `${cacheDir}/items/<namespace>/`. */
+  cacheDir: string;
+  /** The pipeline's requested tensor backend (`auto`, `torch`, `wasm`, `cpu`, ...). */
+  backend: string;
+  /** Aborted on SIGINT: training saves a checkpoint, then returns (or throws StepInterrupted). */
+  signal: AbortSignal;
+  progress(done: number, total: number, unit?: string): void;
+  metric(name: string, value: number, at?: number): void;
+  /** Announce a file the user may want to see (PNG, WAV, checkpoint, report). Path absolute. */
+  artifact(path: string, kind: 'image' | 'audio' | 'checkpoint' | 'table' | 'other', label?: string): void;
+  log(message: string): void;
+  warn(message: string): void;
+}
+
+export interface StepKind<P = Record<string, unknown>> {
+  kind: string;
+  /** Bump when the step's output for the same params would change: it is in the cache key. */
+  version: number;
+  /** One line for `--help`, the README's pipeline reference and `vcpipe graph`. */
+  description: string;
+  /** JSON Schema of the `with:` block (also written to schemas/steps/<kind>.schema.json). */
+  paramsSchema: JsonSchema;
+  /**
+   * Params that are a budget, not an identity (a training step's `steps`): left out of the cache
+   * key, so raising them continues the same cache entry from its last checkpoint.
+   */
+  budgetParams?: string[];
+  /** External files or directories this step reads (absolute), fingerprinted for the cache key. */
+  inputs?(params: P, projectDir: string): string[];
+  /** Default resources of one running instance. */
+  resources?: Resources;
+  run(ctx: StepContext<P>): Promise<void>;
+}
+
+/** Thrown by a step that stopped early because ctx.signal aborted (after saving its state). */
+export class StepInterrupted extends Error {
+  constructor(message = 'interrupted') {
+    super(message);
+    this.name = 'StepInterrupted';
+  }
+}
+
+/** An error whose message is meant for the user as it is (no stack trace printed). */
+export class UserError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UserError';
+  }
+}
