@@ -1,0 +1,99 @@
+// The work of the `speech-corpus` step (kept out of the step module so that importing the step
+// for its metadata does not load execa).
+import { availableParallelism } from 'node:os';
+import { copyFileSync, existsSync, linkSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { StepInterrupted, type StepContext } from '../steps/contract.ts';
+import type { CorpusManifest } from '../steps/formats.ts';
+import type { SpeechCorpusParams } from '../steps/speech-corpus.ts';
+import { tempPathFor, writeFileAtomic, writeJsonAtomic } from '../util/atomic.ts';
+import { hashJson } from '../util/hash.ts';
+import { corpusEntry } from './corpus-entry.ts';
+import { mapPool } from './pool.ts';
+import { DEFAULT_SENTENCES, readSentences, resolveSentenceFile } from './sentence-list.ts';
+import { checkVoice, DEFAULT_VOICE, synthesize, type Voice } from './tts-engines.ts';
+import { readWavHeader } from './wav-header.ts';
+
+interface Item {
+  id: string;
+  text: string;
+  cached: string;
+}
+
+export async function speakCorpus(ctx: StepContext<SpeechCorpusParams>): Promise<void> {
+  const p = ctx.params;
+  const engine = p.engine ?? 'flite';
+  const voice: Voice = { engine, command: p.engine_path ?? engine, voice: p.voice ?? DEFAULT_VOICE[engine], rate: p.rate, pitch: p.pitch };
+  const offset = p.offset ?? 0;
+  const all = readSentences(resolveSentenceFile(p.sentences ?? DEFAULT_SENTENCES, ctx.projectDir));
+  const chosen = all.slice(offset, p.count === undefined ? undefined : offset + p.count);
+
+  const cacheDir = join(ctx.cacheDir, 'items', 'speech');
+  mkdirSync(cacheDir, { recursive: true });
+  const items: Item[] = chosen.map((text, i) => ({
+    // Ids follow the line number in the list, so they stay put when count or offset change.
+    id: `s${String(offset + i + 1).padStart(4, '0')}`,
+    text,
+    cached: join(cacheDir, `${hashJson({ engine, voice: voice.voice, rate: p.rate ?? 1, pitch: p.pitch ?? null, text })}.wav`),
+  }));
+  const missing = items.filter((it) => !existsSync(it.cached));
+  if (missing.length > 0) await checkVoice(voice);
+
+  const wavDir = join(ctx.outDir, 'wavs');
+  mkdirSync(wavDir, { recursive: true });
+  let done = 0;
+  ctx.progress(0, items.length, 'utterances');
+  const utterances = await mapPool(
+    items,
+    p.workers ?? availableParallelism(),
+    async (it) => {
+      if (!existsSync(it.cached)) await speakInto(voice, it.text, it.cached, ctx.signal);
+      const audio = join(wavDir, `${it.id}.wav`);
+      linkOrCopy(it.cached, audio);
+      ctx.progress(++done, items.length, 'utterances');
+      return corpusEntry(it.id, it.text, audio);
+    },
+    ctx.signal,
+  ).catch((err: unknown) => {
+    // A cancelled engine process fails too; report the interruption, not its exit status.
+    throw ctx.signal.aborted ? new StepInterrupted('speech-corpus interrupted; finished clips are cached') : err;
+  });
+  if (ctx.signal.aborted) throw new StepInterrupted('speech-corpus interrupted; finished clips are cached');
+
+  const manifest: CorpusManifest = { kind: 'corpus', speaker: p.speaker ?? `${engine}-${voice.voice}`, utterances, skipped: [] };
+  writeFileAtomic(join(ctx.outDir, 'metadata.csv'), utterances.map((u) => `${u.id}|${u.text}|${u.text}\n`).join(''));
+  writeJsonAtomic(join(ctx.outDir, 'corpus.json'), manifest);
+  const seconds = utterances.reduce((s, u) => s + u.duration, 0);
+  ctx.metric('generated', missing.length);
+  ctx.log(
+    `speech-corpus: ${utterances.length} utterances, ${(seconds / 60).toFixed(1)} min of audio ` +
+      `(${missing.length} generated, ${utterances.length - missing.length} from cache)`,
+  );
+}
+
+/** Synthesises into a temp file and publishes it only once it is a valid WAV (atomic). */
+async function speakInto(voice: Voice, text: string, dest: string, signal: AbortSignal): Promise<void> {
+  const tmp = tempPathFor(dest);
+  try {
+    await synthesize(voice, text, tmp, signal);
+    try {
+      readWavHeader(tmp);
+    } catch (err) {
+      throw new Error(`speech-corpus: ${voice.engine} wrote an unusable WAV for "${text}": ${(err as Error).message}`);
+    }
+    renameSync(tmp, dest);
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+}
+
+/** Hard link (no copy of the bytes); a copy when the cache is on another file system. */
+function linkOrCopy(from: string, to: string): void {
+  rmSync(to, { force: true });
+  try {
+    linkSync(from, to);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
+    copyFileSync(from, to);
+  }
+}
