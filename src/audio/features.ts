@@ -1,0 +1,82 @@
+// The training feature pipeline of design note §2.2: trim, pre-emphasis, centred STFT magnitude,
+// Slaney mel, dB, normalisation to (0, 1], zero padding to a multiple of r, mel reduction by r.
+import type { FeatureConfig } from '../steps/formats.ts';
+import { applyMel, melFilterbank, type MelFilterbank } from './mel.ts';
+import { stftMagnitude } from './stft.ts';
+import { trimSilence } from './trim.ts';
+
+/** Bump when computeFeatures' output for the same input and config changes (part of the cache key). */
+export const FEATURE_CODE_VERSION = 1;
+
+/** Design note §2.1 (LJSpeech-size model). */
+export const DEFAULT_FEATURES: FeatureConfig = Object.freeze({
+  sample_rate: 22050, n_fft: 2048, hop_length: 275, win_length: 1102, n_mels: 80,
+  fmin: 0, fmax: 11025, preemphasis: 0.97, ref_db: 20, max_db: 100, r: 4, top_db: 60,
+});
+
+/** Design note §9 (CPU demos and tests). */
+export const TINY_FEATURES: FeatureConfig = Object.freeze({
+  sample_rate: 16000, n_fft: 512, hop_length: 200, win_length: 400, n_mels: 40,
+  fmin: 0, fmax: 8000, preemphasis: 0.97, ref_db: 20, max_db: 100, r: 4, top_db: 60,
+});
+
+/** Amplitude floor before the log: 1e-5 = −100 dB (§2.1). */
+export const AMPLITUDE_FLOOR = 1e-5;
+
+export interface Features {
+  /** Reduced normalised mel, row-major [frames, n_mels]. */
+  mel: Float32Array;
+  /** Normalised linear magnitude, row-major [r·frames, n_fft/2+1]. */
+  mag: Float32Array;
+  /** T' = number of reduced mel frames. */
+  frames: number;
+}
+
+const filterbanks = new Map<string, MelFilterbank>();
+
+/** The (cached) mel filterbank of a feature config. */
+export function filterbankOf(cfg: FeatureConfig): MelFilterbank {
+  const key = `${cfg.sample_rate}/${cfg.n_fft}/${cfg.n_mels}/${cfg.fmin}/${cfg.fmax}`;
+  let fb = filterbanks.get(key);
+  if (!fb) filterbanks.set(key, (fb = melFilterbank(cfg.sample_rate, cfg.n_fft, cfg.n_mels, cfg.fmin, cfg.fmax)));
+  return fb;
+}
+
+/** y[0] = x[0]; y[n] = x[n] − coef·x[n−1]. */
+export function preEmphasis(x: ArrayLike<number>, coef: number): Float64Array {
+  const y = new Float64Array(x.length);
+  if (x.length > 0) y[0] = x[0];
+  for (let n = 1; n < x.length; n++) y[n] = x[n] - coef * x[n - 1];
+  return y;
+}
+
+/** Steps 7–8: clip((20·log10(max(1e-5, v)) − ref_db + max_db) / max_db, 1e-8, 1). */
+export function amplitudeToNorm(v: number, cfg: FeatureConfig): number {
+  const db = 20 * Math.log10(Math.max(AMPLITUDE_FLOOR, v));
+  return Math.min(1, Math.max(1e-8, (db - cfg.ref_db + cfg.max_db) / cfg.max_db));
+}
+
+/** Features of mono float samples already at cfg.sample_rate (resample first with resample.ts). */
+export function computeFeatures(samples: Float32Array, sampleRate: number, cfg: FeatureConfig): Features {
+  if (sampleRate !== cfg.sample_rate) {
+    throw new Error(`computeFeatures: audio at ${sampleRate} Hz, config expects ${cfg.sample_rate} Hz (resample first)`);
+  }
+  const trimmed = trimSilence(samples, { topDb: cfg.top_db });
+  if (trimmed.length === 0) throw new Error('computeFeatures: empty audio');
+  const emphasised = preEmphasis(trimmed, cfg.preemphasis);
+  const { mag, frames: full } = stftMagnitude(emphasised, { nFft: cfg.n_fft, hop: cfg.hop_length, winLength: cfg.win_length });
+  const fb = filterbankOf(cfg);
+  const melFull = applyMel(mag, full, fb);
+  const r = cfg.r;
+  const frames = Math.ceil(full / r);
+  const bins = cfg.n_fft / 2 + 1;
+  const magOut = new Float32Array(frames * r * bins); // rows ≥ full stay zero (step 9)
+  for (let i = 0; i < full * bins; i++) magOut[i] = amplitudeToNorm(mag[i], cfg);
+  const nMels = cfg.n_mels;
+  const melOut = new Float32Array(frames * nMels);
+  for (let t = 0; t < frames; t++) {
+    const src = t * r * nMels; // step 10: keep full-rate rows 0, r, 2r, …
+    for (let i = 0; i < nMels; i++) melOut[t * nMels + i] = amplitudeToNorm(melFull[src + i], cfg);
+  }
+  return { mel: melOut, mag: magOut, frames };
+}

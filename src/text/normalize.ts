@@ -1,0 +1,35 @@
+// Text normalisation of the design note §1.2, steps 1–5 in that exact order. Ids (steps 6–7)
+// come from textToIds in vocab.ts.
+import { TEXT_CHARS } from './vocab.ts';
+
+/** Punctuation that is expected to become a word break; anything else dropped is reported. */
+const SEPARATORS = new Set([...',!-;:"()[]{}/\\…–—‘’“”«»']);
+
+export interface NormalizedText {
+  /** Vocabulary characters only (no end symbol). */
+  text: string;
+  /** Distinct characters replaced by a space that are neither whitespace nor separators (digits, symbols). */
+  dropped: string[];
+}
+
+/** §1.2: NFD + drop Mn marks, lower-case, non-vocabulary → space, collapse spaces, optional trim. */
+export function normalizeText(raw: string, opts: { trim?: boolean } = {}): NormalizedText {
+  const lowered = raw.normalize('NFD').replace(/\p{Mn}/gu, '').toLowerCase();
+  const dropped = new Set<string>();
+  let replaced = '';
+  for (const ch of lowered) {
+    if (TEXT_CHARS.has(ch)) {
+      replaced += ch;
+      continue;
+    }
+    if (!/\s/u.test(ch) && !SEPARATORS.has(ch)) dropped.add(ch);
+    replaced += ' ';
+  }
+  const collapsed = replaced.replace(/ {2,}/g, ' ');
+  return { text: opts.trim === false ? collapsed : collapsed.trim(), dropped: [...dropped] };
+}
+
+/** True when the normalised text holds at least one letter (anything worth speaking). */
+export function hasSpeakableText(normalized: string): boolean {
+  return /[a-z]/.test(normalized);
+}
