@@ -1,0 +1,162 @@
+// The dashboard's view state and the pure reducer that folds the runner's events into it.
+import type { PlannedStep, RunEvent, RunState, StepState } from '../events.ts';
+import { shadeAlignment, type AlignmentMatrix } from './heatmap.ts';
+
+/** Size of the terminal heatmap of the attention alignment, in character cells. */
+export const HEATMAP_WIDTH = 40;
+export const HEATMAP_HEIGHT = 12;
+/** How many loss values the sparkline keeps, log lines per step and warnings per run. */
+const LOSS_HISTORY = 60;
+const LOG_LINES = 3;
+const WARNINGS = 3;
+/** Progress samples the rate is measured over. */
+const RATE_WINDOW = 10;
+
+export interface ProgressView {
+  done: number;
+  total: number;
+  unit?: string;
+  /** Recent (time ms, done) samples; the rate is measured between the first and the last. */
+  samples: { time: number; done: number }[];
+}
+
+export interface StepView extends PlannedStep {
+  state: StepState;
+  startedAt?: number;
+  endedAt?: number;
+  error?: string;
+  /** Path of the step's log file, from the step event that ended it. */
+  logPath?: string;
+  progress?: ProgressView;
+  /** Latest value of every metric, in the order they first came. */
+  metrics: Record<string, number>;
+  /** Recent values of the `loss` metric, oldest first. */
+  lossHistory: number[];
+  /** Last log lines of the step. */
+  logs: { level: 'info' | 'warn'; message: string }[];
+  /** The latest alignment shaded for the terminal, last text position on the first line. */
+  alignment?: string[];
+}
+
+export interface ArtifactView {
+  step: string;
+  path: string;
+  kind: string;
+  label?: string;
+}
+
+export interface DashboardState {
+  pipeline: string;
+  run: RunState;
+  message?: string;
+  startedAt?: number;
+  endedAt?: number;
+  /** Latest clock reading (event times and ticks), ms. */
+  now: number;
+  steps: StepView[];
+  /** Artifacts in order of their latest announcement, one per path. */
+  artifacts: ArtifactView[];
+  /** The run's last warnings. */
+  warnings: { step: string; message: string }[];
+  /** How many times the user asked to stop (q or Ctrl-C). */
+  interrupts: number;
+}
+
+/** What the dashboard folds: the runner's events plus its own clock, key and file reads. */
+export type DashboardAction =
+  | RunEvent
+  | { type: 'tick'; time: number }
+  | { type: 'interrupt' }
+  | { type: 'alignment'; step: string; matrix: AlignmentMatrix };
+
+export function initialState(): DashboardState {
+  return { pipeline: '', run: 'planning', now: 0, steps: [], artifacts: [], warnings: [], interrupts: 0 };
+}
+
+function planned(step: PlannedStep): StepView {
+  return {
+    ...step,
+    state: step.decision === 'cached' ? 'cached' : 'pending',
+    metrics: {},
+    lossHistory: [],
+    logs: [],
+  };
+}
+
+function updateStep(state: DashboardState, name: string, change: (step: StepView) => StepView): DashboardState {
+  if (!state.steps.some((s) => s.name === name)) return state;
+  return { ...state, steps: state.steps.map((s) => (s.name === name ? change(s) : s)) };
+}
+
+const ENDED: readonly StepState[] = ['succeeded', 'failed', 'interrupted'];
+
+export function applyEvent(state: DashboardState, action: DashboardAction): DashboardState {
+  const at = 'time' in action ? { ...state, now: Math.max(state.now, action.time) } : state;
+  switch (action.type) {
+    case 'tick':
+      return at;
+    case 'interrupt':
+      return { ...at, interrupts: at.interrupts + 1 };
+    case 'run': {
+      const next: DashboardState = { ...at, pipeline: action.pipeline, run: action.state, message: action.message };
+      if (action.steps) next.steps = action.steps.map(planned);
+      if (action.state === 'running' && next.startedAt === undefined) next.startedAt = action.time;
+      if (action.state === 'succeeded' || action.state === 'failed' || action.state === 'interrupted') next.endedAt = action.time;
+      return next;
+    }
+    case 'step':
+      return updateStep(at, action.step, (s) => ({
+        ...s,
+        state: action.state,
+        reason: action.reason ?? s.reason,
+        error: action.error ?? s.error,
+        logPath: action.log ?? s.logPath,
+        startedAt: action.state === 'running' ? action.time : s.startedAt,
+        endedAt: ENDED.includes(action.state) ? action.time : s.endedAt,
+      }));
+    case 'progress':
+      return updateStep(at, action.step, (s) => ({
+        ...s,
+        progress: {
+          done: action.done,
+          total: action.total,
+          unit: action.unit,
+          samples: [...(s.progress?.samples ?? []), { time: action.time, done: action.done }].slice(-RATE_WINDOW),
+        },
+      }));
+    case 'metric':
+      return updateStep(at, action.step, (s) => ({
+        ...s,
+        metrics: { ...s.metrics, [action.name]: action.value },
+        lossHistory: action.name === 'loss' ? [...s.lossHistory, action.value].slice(-LOSS_HISTORY) : s.lossHistory,
+      }));
+    case 'log': {
+      const logged = updateStep(at, action.step, (s) => ({
+        ...s,
+        logs: [...s.logs, { level: action.level, message: action.message }].slice(-LOG_LINES),
+      }));
+      if (action.level !== 'warn') return logged;
+      return { ...logged, warnings: [...logged.warnings, { step: action.step, message: action.message }].slice(-WARNINGS) };
+    }
+    case 'artifact': {
+      const { step, path, kind, label } = action;
+      return { ...at, artifacts: [...at.artifacts.filter((a) => a.path !== path), { step, path, kind, label }] };
+    }
+    case 'alignment':
+      return updateStep(at, action.step, (s) => ({ ...s, alignment: shadeAlignment(action.matrix, HEATMAP_WIDTH, HEATMAP_HEIGHT) }));
+  }
+}
+
+/** Units per second over the recent progress samples, or undefined before two samples. */
+export function progressRate(progress: ProgressView): number | undefined {
+  const first = progress.samples[0];
+  const last = progress.samples[progress.samples.length - 1];
+  if (!first || !last || last.time <= first.time || last.done <= first.done) return undefined;
+  return ((last.done - first.done) * 1000) / (last.time - first.time);
+}
+
+/** Seconds a step has run (so far, if it still runs). */
+export function stepSeconds(step: StepView, now: number): number | undefined {
+  if (step.startedAt === undefined) return undefined;
+  return ((step.endedAt ?? now) - step.startedAt) / 1000;
+}

@@ -1,0 +1,66 @@
+// The run's final state and where its artifacts are, shown once the run is over.
+import { relative, isAbsolute } from 'node:path';
+import { Box, Text } from 'ink';
+import { formatDuration } from './format.ts';
+import type { ArtifactView, DashboardState } from './state.ts';
+
+/** Artifact groups in display order; the machine-readable alignment matrices are left out. */
+const GROUPS: { kind: string; title: string }[] = [
+  { kind: 'checkpoint', title: 'checkpoints' },
+  { kind: 'audio', title: 'audio' },
+  { kind: 'image', title: 'images' },
+  { kind: 'table', title: 'tables' },
+  { kind: 'other', title: 'files' },
+];
+/** Latest artifacts listed per group; the rest are counted. */
+const PER_GROUP = 4;
+const HIDDEN_LABELS = ['alignment-matrix'];
+
+const RUN_COLOUR = { succeeded: 'green', failed: 'red', interrupted: 'yellow', running: 'cyan', planning: 'cyan' } as const;
+
+/** Path shown relative to `cwd` when it lies inside it. */
+export function displayPath(path: string, cwd: string | undefined): string {
+  if (!cwd) return path;
+  const rel = relative(cwd, path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+}
+
+function ArtifactGroup({ title, artifacts, cwd }: { title: string; artifacts: ArtifactView[]; cwd?: string }) {
+  const shown = artifacts.slice(-PER_GROUP);
+  const more = artifacts.length - shown.length;
+  return (
+    <>
+      {shown.map((a, index) => (
+        <Text key={a.path} wrap="truncate-middle">
+          <Text dimColor>{`   ${(index === 0 ? title : '').padEnd(12)}`}</Text>
+          {displayPath(a.path, cwd)}
+        </Text>
+      ))}
+      {more > 0 && <Text dimColor>{`   ${''.padEnd(12)}… and ${more} earlier`}</Text>}
+    </>
+  );
+}
+
+export function Summary({ state, cwd }: { state: DashboardState; cwd?: string }) {
+  const seconds = state.startedAt !== undefined && state.endedAt !== undefined ? (state.endedAt - state.startedAt) / 1000 : undefined;
+  const failed = state.steps.filter((s) => s.state === 'failed');
+  const visible = state.artifacts.filter((a) => !HIDDEN_LABELS.includes(a.label ?? ''));
+  return (
+    <Box flexDirection="column" marginTop={1}>
+      <Text wrap="truncate-end" bold color={RUN_COLOUR[state.run]}>
+        {`Run ${state.run}${seconds !== undefined ? ` in ${formatDuration(seconds)}` : ''}`}
+        {state.message ? <Text bold={false}>{` — ${state.message}`}</Text> : null}
+      </Text>
+      {failed.map((s) => (
+        <Text key={s.name} wrap="truncate-end" color="red">
+          {`   ${s.name}: ${(s.error ?? 'failed').split('\n')[0]}${s.logPath ? ` (log: ${displayPath(s.logPath, cwd)})` : ''}`}
+        </Text>
+      ))}
+      {visible.length > 0 && <Text bold>Artifacts</Text>}
+      {GROUPS.map(({ kind, title }) => {
+        const artifacts = visible.filter((a) => a.kind === kind);
+        return artifacts.length > 0 ? <ArtifactGroup key={kind} title={title} artifacts={artifacts} cwd={cwd} /> : null;
+      })}
+    </Box>
+  );
+}
