@@ -31,6 +31,7 @@ function encodingOf(name: string, format: number, bits: number): WavEncoding {
 
 /** Decodes WAV bytes; `name` (usually the path) prefixes every error message. */
 export function decodeWav(bytes: Uint8Array, name: string): WavAudio {
+  if (bytes.length === 0) fail(name, 'empty file');
   if (bytes.length < 12) fail(name, `not a WAV file (only ${bytes.length} bytes)`);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const tag = (off: number) => String.fromCharCode(bytes[off], bytes[off + 1], bytes[off + 2], bytes[off + 3]);

@@ -1,0 +1,73 @@
+// Worker thread of the `preprocess` step: takes one utterance at a time from the parent, computes
+// its features and stores them in the per-item cache (mel.npy, mag.npy, meta.json), written into
+// a temp directory that is then renamed into place, so a cache entry is complete or absent.
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { parentPort, workerData } from 'node:worker_threads';
+import { computeFeatures } from '../audio/features.ts';
+import { resample } from '../audio/resample.ts';
+import { decodeWav, mixToMono } from '../audio/wav.ts';
+import { writeJsonAtomic } from '../util/atomic.ts';
+import { encodeNpy } from '../util/npy.ts';
+import type { FeatureConfig } from './formats.ts';
+
+export interface WorkerSetup {
+  cfg: FeatureConfig;
+  /** `${cacheDir}/items/features`. */
+  cacheRoot: string;
+}
+
+export interface ItemRequest {
+  index: number;
+  audio: string;
+  key: string;
+}
+
+/** meta.json of a cache entry. */
+export interface ItemMeta {
+  frames: number;
+  /** Seconds of audio before trimming. */
+  duration: number;
+}
+
+export type ItemResult = { index: number; ok: true; meta: ItemMeta } | { index: number; ok: false; reason: string };
+
+async function computeItem(req: ItemRequest, { cfg, cacheRoot }: WorkerSetup): Promise<ItemMeta> {
+  const wav = decodeWav(readFileSync(req.audio), req.audio);
+  const mono = mixToMono(wav.channels);
+  if (mono.length === 0) throw new Error(`${req.audio}: no audio samples (0 s clip)`);
+  const samples = await resample(mono, wav.sampleRate, cfg.sample_rate);
+  const f = computeFeatures(samples, cfg.sample_rate, cfg);
+  const meta: ItemMeta = { frames: f.frames, duration: mono.length / wav.sampleRate };
+  const tmp = join(cacheRoot, `.${req.key}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  mkdirSync(tmp, { recursive: true });
+  try {
+    writeFileSync(join(tmp, 'mel.npy'), encodeNpy(f.mel, [f.frames, cfg.n_mels]));
+    writeFileSync(join(tmp, 'mag.npy'), encodeNpy(f.mag, [cfg.r * f.frames, cfg.n_fft / 2 + 1]));
+    writeJsonAtomic(join(tmp, 'meta.json'), meta);
+    renameSync(tmp, join(cacheRoot, req.key));
+  } catch (err) {
+    rmSync(tmp, { recursive: true, force: true });
+    // Another process finished the same entry first: theirs is identical, keep it.
+    if ((err as NodeJS.ErrnoException).code !== 'ENOTEMPTY' && (err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+  return meta;
+}
+
+/** The error message without the leading "<path>: " the readers put in front of it. */
+function reasonOf(err: unknown, path: string): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return message.startsWith(`${path}: `) ? message.slice(path.length + 2) : message;
+}
+
+if (parentPort) {
+  const port = parentPort;
+  const setup = workerData as WorkerSetup;
+  port.on('message', (req: ItemRequest) => {
+    computeItem(req, setup).then(
+      (meta) => port.postMessage({ index: req.index, ok: true, meta } satisfies ItemResult),
+      (err) => port.postMessage({ index: req.index, ok: false, reason: reasonOf(err, req.audio) } satisfies ItemResult),
+    );
+  });
+}
