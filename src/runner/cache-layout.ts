@@ -1,0 +1,24 @@
+// Where things live in the cache folder:
+//   entries/<key>/            published step outputs; done only when manifest.json exists
+//   work/<key>/               a step's working dir while it runs, kept if interrupted (resume)
+//   trash/                    entries being replaced; removed after a republish
+//   runs/<pipeline>.json      the last run's persisted snapshot
+//   history/<pipeline>/<step>.json   what the step was last built from (plan reasons, durations)
+//   fingerprints/<hash>.json  stat fast path of input files (size, mtime, inode -> sha256)
+//   lock                      pid of the runner using this cache
+import { join } from 'node:path';
+
+export class CacheLayout {
+  constructor(readonly root: string) {}
+  entry = (key: string) => join(this.root, 'entries', key);
+  manifest = (key: string) => join(this.root, 'entries', key, 'manifest.json');
+  work = (key: string) => join(this.root, 'work', key);
+  get entriesDir() { return join(this.root, 'entries'); }
+  get workDir() { return join(this.root, 'work'); }
+  get trashDir() { return join(this.root, 'trash'); }
+  get runsDir() { return join(this.root, 'runs'); }
+  run = (pipeline: string) => join(this.root, 'runs', `${pipeline}.json`);
+  history = (pipeline: string, step: string) => join(this.root, 'history', pipeline, `${step}.json`);
+  fingerprints = (id: string) => join(this.root, 'fingerprints', `${id}.json`);
+  get lock() { return join(this.root, 'lock'); }
+}

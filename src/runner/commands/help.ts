@@ -1,0 +1,49 @@
+// `--help` text of each command.
+export const HELP: Record<string, string> = {
+  main: `vcpipe — run DCTTS text-to-speech pipelines from YAML
+
+Usage: vcpipe <command> [options]
+
+Commands:
+  run <pipeline.yaml>       run the steps in dependency order, skipping cached ones
+  plan <pipeline.yaml>      show what would run and why, with estimated durations
+  status [<pipeline.yaml>]  the last run's state (also after a crash)
+  clean <pipeline.yaml>     remove cache entries the current plan no longer uses
+  validate [files...]       check pipelines (default: pipelines/*.yaml)
+  graph <pipeline.yaml>     print the step graph
+
+Common options: --cache DIR (default ./cache), --set step.param=value, --help
+Exit codes: 0 ok, 1 a step failed, 2 bad input, 130 interrupted`,
+  run: `Usage: vcpipe run <pipeline.yaml> [options]
+
+Runs the pipeline's steps in dependency order; cached steps are skipped, interrupted ones resume.
+  --only STEP        run only STEP (its upstream must be cached)
+  --from STEP        run STEP and everything downstream of it
+  --force STEP       run STEP even if cached (repeatable)
+  --dry-run          print the plan and run nothing
+  --jobs N           steps running at once (default: number of CPU cores)
+  --plain            plain log lines (default when not a TTY)
+  --json             one JSON event per line
+  --cache DIR        cache folder (default ./cache)
+  --set step.param=value   override a step param or params.name (YAML scalar; part of the cache key)
+Ctrl-C once: steps stop cleanly (training checkpoints); twice: they are killed. Exit 130.`,
+  plan: `Usage: vcpipe plan <pipeline.yaml> [--only STEP] [--from STEP] [--force STEP] [--set ...] [--cache DIR] [--json]
+
+For each step: cached or runs, why (param, input file, step version or upstream changed), and
+its estimated duration from earlier runs. Runs nothing.`,
+  status: `Usage: vcpipe status [<pipeline.yaml>] [--cache DIR]
+
+The state of the last run (of this pipeline, or the latest in the cache) from its persisted
+snapshot, including the steps that were in flight if the runner crashed.`,
+  clean: `Usage: vcpipe clean <pipeline.yaml> [--set ...] [--cache DIR]
+
+Removes every cache entry and work dir the pipeline's current plan does not use (including
+those of other pipelines sharing the cache), printing each one and the bytes freed.`,
+  validate: `Usage: vcpipe validate [files...] [--set ...]
+
+Checks pipeline files against the pipeline schema and each step kind's params schema; prints
+one line per problem as file:line:column. Exit 2 on any problem.`,
+  graph: `Usage: vcpipe graph <pipeline.yaml>
+
+Prints the steps as a text DAG: each step indented under what it needs.`,
+};

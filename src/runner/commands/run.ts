@@ -1,0 +1,26 @@
+// `vcpipe run <file>`: exit 0 succeeded, 1 a step failed, 130 interrupted.
+import { chooseReporter } from '../../ui/choose-reporter.ts';
+import { loadPipeline } from '../load-pipeline.ts';
+import { runPipeline } from '../run-pipeline.ts';
+import type { CliOptions } from './options.ts';
+import { planCommand } from './plan.ts';
+
+const EXIT = { succeeded: 0, failed: 1, interrupted: 130 } as const;
+
+export async function runCommand(o: CliOptions): Promise<number> {
+  if (o.dryRun) return planCommand(o);
+  const pipeline = await loadPipeline(o.file!, o.overrides);
+  const reporter = await chooseReporter(o);
+  try {
+    const state = await runPipeline(pipeline, {
+      cacheDir: o.cacheDir,
+      jobs: o.jobs,
+      selection: { only: o.only, from: o.from, force: o.force },
+      reporter,
+      notice: (m) => o.err(`vcpipe: ${m}`),
+    });
+    return EXIT[state as keyof typeof EXIT] ?? 1;
+  } finally {
+    await reporter.close();
+  }
+}

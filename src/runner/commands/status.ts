@@ -1,0 +1,36 @@
+// `vcpipe status [file]`: the last run's persisted snapshot, including what a crashed run left
+// in flight.
+import { CacheLayout } from '../cache-layout.ts';
+import { loadPipeline } from '../load-pipeline.ts';
+import { latestRunSnapshot, readRunSnapshot } from '../run-snapshot.ts';
+import type { CliOptions } from './options.ts';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function statusCommand(o: CliOptions): Promise<number> {
+  const cache = new CacheLayout(o.cacheDir);
+  const path = o.file ? cache.run((await loadPipeline(o.file, o.overrides)).name) : latestRunSnapshot(cache);
+  const snap = path && readRunSnapshot(path);
+  if (!snap) {
+    o.out(`no run recorded in ${o.cacheDir}`);
+    return 0;
+  }
+  const finished = ['succeeded', 'failed', 'interrupted'].includes(snap.state);
+  const crashed = !finished && !alive(snap.pid);
+  const state = crashed ? `crashed (runner pid ${snap.pid} is gone) while ${snap.state}` : finished ? snap.state : `${snap.state} (pid ${snap.pid})`;
+  o.out(`${snap.pipeline} (${snap.file}): ${state}, last update ${new Date(snap.updatedAt).toISOString()}${snap.message ? ` — ${snap.message}` : ''}`);
+  for (const [name, s] of Object.entries(snap.steps)) {
+    const inFlight = crashed && s.state === 'running' ? ' — was in flight; the next run resumes it from its work dir' : '';
+    const prog = s.progress ? ` ${s.progress.done}/${s.progress.total}${s.progress.unit ? ` ${s.progress.unit}` : ''}` : '';
+    o.out(`  ${s.state.padEnd(11)} ${name} [${s.kind}]${prog}${inFlight}${s.error ? `: ${s.error}` : ''}`);
+    if (s.state === 'running' || s.state === 'interrupted' || s.state === 'failed') if (s.workDir) o.out(`              work dir: ${s.workDir}`);
+  }
+  return 0;
+}

@@ -1,0 +1,58 @@
+// JSON Schema of a pipeline file. The loader validates the structure with `pipelineSchema()`;
+// `editorPipelineSchema()` adds each step kind's `with:` schema for editors (written to
+// schemas/pipeline.schema.json by `npm run schemas`).
+import type { JsonSchema } from '../steps/contract.ts';
+import { BACKENDS } from './pipeline.ts';
+
+const resources: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    cpu: { type: 'integer', minimum: 1, description: 'CPU slots' },
+    gpu: { type: 'integer', minimum: 0, description: 'GPU slots' },
+  },
+};
+
+const STEP_NAME = '^[A-Za-z_][A-Za-z0-9_-]*$';
+
+export function pipelineSchema(stepExtras: JsonSchema = {}): JsonSchema {
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: 'vcpipe pipeline',
+    type: 'object',
+    additionalProperties: false,
+    required: ['name', 'steps'],
+    properties: {
+      name: { type: 'string', pattern: STEP_NAME, description: 'pipeline name (names its run snapshot)' },
+      backend: { enum: [...BACKENDS], default: 'auto', description: 'tensor backend for model steps' },
+      params: { type: 'object', description: 'shared values, referenced as ${params.x}' },
+      resources: { ...resources, description: 'limits for all steps running at once' },
+      steps: {
+        type: 'object',
+        minProperties: 1,
+        propertyNames: { pattern: STEP_NAME },
+        additionalProperties: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['kind'],
+          properties: {
+            kind: { type: 'string', description: 'step kind (see `vcpipe validate --help`)' },
+            needs: { type: 'array', items: { type: 'string' }, uniqueItems: true, description: 'steps that must finish first' },
+            with: { type: 'object', description: "the step kind's params" },
+            resources: { ...resources, description: 'what one running instance occupies' },
+          },
+          ...stepExtras,
+        },
+      },
+    },
+  };
+}
+
+export function editorPipelineSchema(kinds: string[]): JsonSchema {
+  return pipelineSchema({
+    allOf: kinds.map((k) => ({
+      if: { properties: { kind: { const: k } } },
+      then: { properties: { with: { $ref: `steps/${k}.schema.json` } } },
+    })),
+  });
+}

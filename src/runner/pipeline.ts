@@ -1,0 +1,26 @@
+// The typed, validated pipeline the planner and runner work on.
+import type { Resources } from '../steps/contract.ts';
+
+export const BACKENDS = ['auto', 'torch', 'torch-cpu', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+
+export interface PipelineStep {
+  name: string;
+  kind: string;
+  needs: string[];
+  /** The `with:` block, `${params.x}` resolved, schema defaults applied. */
+  params: Record<string, unknown>;
+  resources?: Resources;
+}
+
+export interface Pipeline {
+  /** Absolute path of the pipeline file. */
+  file: string;
+  /** Directory of the pipeline file (relative paths in params resolve against it). */
+  projectDir: string;
+  name: string;
+  backend: string;
+  params: Record<string, unknown>;
+  resources?: Resources;
+  /** In dependency order (every step after its needs). */
+  steps: PipelineStep[];
+}

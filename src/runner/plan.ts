@@ -1,0 +1,102 @@
+// The plan: for every step its cache key, whether it is cached or runs, why, and how it starts
+// (fresh, resuming an interrupted work dir, or continuing a published entry with a raised budget).
+import { existsSync } from 'node:fs';
+import { relative } from 'node:path';
+import type { Resources } from '../steps/contract.ts';
+import { loadStepKind } from '../steps/registry.ts';
+import type { PlannedStep } from '../ui/events.ts';
+import { canonicalJson, hashJson } from '../util/hash.ts';
+import { readHistory, readManifest, type BuildRecord } from './build-record.ts';
+import type { CacheLayout } from './cache-layout.ts';
+import { downstreamOf } from './dag.ts';
+import { fingerprint } from './fingerprint.ts';
+import type { Pipeline } from './pipeline.ts';
+import { PipelineProblems } from './problems.ts';
+import { whyRuns } from './plan-reasons.ts';
+
+export type StartMode = 'fresh' | 'resume' | 'continue';
+
+export interface StepPlan extends PlannedStep {
+  build: BuildRecord;
+  /** How a running step starts: empty dir, its kept work dir, or a copy of its published entry. */
+  start: StartMode;
+  resources: Resources;
+}
+
+export interface Plan {
+  pipeline: Pipeline;
+  steps: StepPlan[];
+}
+
+export interface Selection {
+  only?: string;
+  from?: string;
+  force?: string[];
+}
+
+function split(params: Record<string, unknown>, budgetNames: string[]) {
+  const identity: Record<string, unknown> = {};
+  const budget: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(params)) (budgetNames.includes(k) ? budget : identity)[k] = v;
+  return { identity, budget };
+}
+
+function selected(p: Pipeline, sel: Selection): Set<string> {
+  const needs = new Map(p.steps.map((s) => [s.name, s.needs]));
+  for (const [flag, name] of [['--only', sel.only], ['--from', sel.from], ...(sel.force ?? []).map((f) => ['--force', f])] as const) {
+    if (name !== undefined && !needs.has(name)) throw new PipelineProblems([{ where: `${flag} ${name}`, message: `no step '${name}' in ${p.file}` }]);
+  }
+  if (sel.only) return new Set([sel.only]);
+  if (sel.from) return downstreamOf(needs, [sel.from]);
+  return new Set(needs.keys());
+}
+
+export async function planPipeline(p: Pipeline, cache: CacheLayout, sel: Selection = {}): Promise<Plan> {
+  const chosen = selected(p, sel);
+  const byName = new Map<string, StepPlan>();
+  for (const s of p.steps) {
+    const kind = await loadStepKind(s.kind);
+    const { identity, budget } = split(s.params, kind.budgetParams ?? []);
+    const inputs: Record<string, string> = {};
+    for (const path of kind.inputs?.(s.params, p.projectDir) ?? []) {
+      const rel = relative(p.projectDir, path);
+      inputs[rel.startsWith('..') ? path : rel] = await fingerprint(path, cache);
+    }
+    const upstream = Object.fromEntries(s.needs.map((n) => [n, byName.get(n)!.build.outputId]));
+    const key = hashJson({ kind: s.kind, version: kind.version, params: identity, upstream, inputs }).slice(0, 32);
+    const outputId = hashJson({ key, budget }).slice(0, 32);
+    const build: BuildRecord = { key, outputId, step: s.name, kind: s.kind, version: kind.version, params: identity, budget, upstream, inputs };
+    const manifest = readManifest(cache, key);
+    const upToDate = manifest !== undefined && canonicalJson(manifest.budget) === canonicalJson(budget);
+    const forced = sel.force?.includes(s.name) ?? false;
+    const history = readHistory(cache, p.name, s.name);
+    const hasWork = existsSync(cache.work(key));
+    const decision = upToDate && !forced ? 'cached' : 'runs';
+    let reason: string;
+    if (decision === 'cached') reason = history?.key === key ? 'cached: nothing changed' : `cached: an identical build is in the cache (${key.slice(0, 8)})`;
+    else if (forced) reason = 'forced (--force)';
+    else if (hasWork) reason = `${whyRuns(history, build)}; resumes its interrupted work dir`;
+    else if (manifest) reason = `${whyRuns(history, build)}; continues the published entry`;
+    else reason = whyRuns(history, build);
+    byName.set(s.name, {
+      name: s.name,
+      kind: s.kind,
+      needs: s.needs,
+      decision,
+      reason,
+      estimate: history?.duration,
+      build,
+      start: forced ? 'fresh' : hasWork ? 'resume' : manifest ? 'continue' : 'fresh',
+      resources: s.resources ?? kind.resources ?? { cpu: 1 },
+    });
+  }
+  const steps = p.steps.map((s) => byName.get(s.name)!);
+  for (const s of steps) {
+    if (chosen.has(s.name) || s.decision === 'cached') continue;
+    const neededBy = steps.find((d) => chosen.has(d.name) && d.needs.includes(s.name));
+    if (neededBy) {
+      throw new PipelineProblems([{ where: `step ${neededBy.name}`, message: `needs '${s.name}', which is not cached and not selected (run without --only/--from first)` }]);
+    }
+  }
+  return { pipeline: p, steps: steps.filter((s) => chosen.has(s.name) || s.decision === 'cached') };
+}

@@ -1,0 +1,133 @@
+// `vcpipe run`: takes the cache lock, drives the run machine with real step processes, turns its
+// transitions into RunEvents for the reporter and persists a snapshot at every transition.
+import { createActor, fromPromise, toPromise } from 'xstate';
+import { availableParallelism } from 'node:os';
+import type { Reporter, RunEvent, RunState, StepState } from '../ui/events.ts';
+import { CacheLayout } from './cache-layout.ts';
+import { StepExecutor } from './execute-step.ts';
+import { acquireLock } from './lock.ts';
+import type { Pipeline } from './pipeline.ts';
+import { planPipeline, type Plan, type Selection, type StepPlan } from './plan.ts';
+import { runMachine, type RunContext } from './run.machine.ts';
+import { readRunSnapshot, writeRunSnapshot, type RunSnapshot } from './run-snapshot.ts';
+import { stepMachine } from './step.machine.ts';
+
+export interface RunOptions {
+  cacheDir: string;
+  jobs?: number;
+  selection: Selection;
+  reporter: Reporter;
+  /** Receives the runner's own notices (stale lock takeover). */
+  notice: (message: string) => void;
+}
+
+export const defaultJobs = () => availableParallelism();
+
+const plannedView = ({ name, kind, needs, decision, reason, estimate }: StepPlan) => ({ name, kind, needs, decision, reason, estimate });
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Warns about steps a crashed earlier run left in flight (they resume from their work dirs). */
+function reportCrashedRun(prev: RunSnapshot | undefined, emit: (e: RunEvent) => void): void {
+  if (!prev || !['loading', 'planning', 'running'].includes(prev.state) || isAlive(prev.pid)) return;
+  for (const [step, s] of Object.entries(prev.steps)) {
+    if (s.state !== 'running') continue;
+    emit({ type: 'log', step, level: 'warn', message: `the previous run (pid ${prev.pid}) stopped while this step was running; its work dir is resumed`, time: Date.now() });
+  }
+}
+
+export async function runPipeline(pipeline: Pipeline, opts: RunOptions): Promise<RunState> {
+  const cache = new CacheLayout(opts.cacheDir);
+  const lock = acquireLock(cache.lock, opts.notice);
+  const emit = (e: RunEvent) => {
+    if (e.type === 'progress') progress.set(e.step, { done: e.done, total: e.total, unit: e.unit });
+    opts.reporter.onEvent(e);
+  };
+  const progress = new Map<string, { done: number; total: number; unit?: string }>();
+  let plan: Plan | undefined;
+  let executor: StepExecutor | undefined;
+  const machine = runMachine.provide({
+    actors: {
+      load: fromPromise(async () => reportCrashedRun(readRunSnapshot(cache.run(pipeline.name)), emit)),
+      plan: fromPromise(async () => {
+        plan = await planPipeline(pipeline, cache, opts.selection);
+        executor = new StepExecutor(plan, cache, emit);
+        return plan.steps.map((s) => ({ name: s.name, needs: s.needs.filter((n) => plan!.steps.some((x) => x.name === n)), decision: s.decision, resources: s.resources }));
+      }),
+      step: stepMachine.provide({
+        actors: { execute: fromPromise(({ input }) => executor!.execute(input.name)) },
+        actions: {
+          interrupt: (_, { name }) => executor!.interrupt(name),
+          kill: (_, { name }) => executor!.kill(name),
+        },
+      }),
+    },
+  });
+  const limits = pipeline.resources ?? { cpu: availableParallelism(), gpu: 1 };
+  const actor = createActor(machine, { input: { jobs: opts.jobs ?? defaultJobs(), limits } });
+  const startedAt = Date.now();
+  const stepStarted = new Map<string, number>();
+  const stepEnded = new Map<string, number>();
+  let lastRun: string | undefined;
+  const lastStep = new Map<string, StepState>();
+
+  const onSnapshot = (value: string, ctx: RunContext) => {
+    const time = Date.now();
+    const runChanged = value !== lastRun && value !== 'loading';
+    const final = ['succeeded', 'failed', 'interrupted'].includes(value);
+    const runEvent = (): RunEvent => ({ type: 'run', state: value as RunState, pipeline: pipeline.name, time, ...(value === 'running' && plan ? { steps: plan.steps.map(plannedView) } : {}), ...(ctx.message ? { message: ctx.message } : {}) });
+    // The run's start comes before its steps' events, its end after them.
+    if (runChanged && !final) emit(runEvent());
+    lastRun = value;
+    for (const [name, s] of Object.entries(ctx.steps)) {
+      if (lastStep.get(name) === s.state) continue;
+      lastStep.set(name, s.state);
+      if (s.state === 'pending') continue;
+      if (s.state === 'running') stepStarted.set(name, time);
+      else stepEnded.set(name, time);
+      const reason = plan?.steps.find((p) => p.name === name)?.reason;
+      emit({ type: 'step', step: name, state: s.state, ...(reason && (s.state === 'running' || s.state === 'cached') ? { reason } : {}), ...(s.error ? { error: s.error, log: s.log } : {}), time });
+    }
+    if (runChanged && final) emit(runEvent());
+    writeRunSnapshot(cache, {
+      pipeline: pipeline.name,
+      file: pipeline.file,
+      pid: process.pid,
+      state: value as RunSnapshot['state'],
+      startedAt,
+      updatedAt: time,
+      message: ctx.message,
+      steps: Object.fromEntries(
+        Object.entries(ctx.steps).map(([name, s]) => {
+          const p = plan!.steps.find((x) => x.name === name)!;
+          return [name, { state: s.state, kind: p.kind, key: p.build.key, reason: p.reason, workDir: executor?.workDirOf(name), startedAt: stepStarted.get(name), endedAt: stepEnded.get(name), error: s.error, log: s.log, progress: progress.get(name) }];
+        }),
+      ),
+    });
+  };
+
+  let sigints = 0;
+  const onSigint = () => {
+    sigints += 1;
+    if (sigints === 1) opts.notice('interrupting: running steps stop cleanly (Ctrl-C again to kill them)');
+    actor.send({ type: sigints === 1 ? 'INTERRUPT' : 'KILL' });
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    actor.subscribe((snap) => onSnapshot(String(snap.value), snap.context));
+    actor.start();
+    await toPromise(actor).catch(() => undefined);
+    const final = actor.getSnapshot();
+    return String(final.value) as RunState;
+  } finally {
+    process.off('SIGINT', onSigint);
+    lock.release();
+  }
+}

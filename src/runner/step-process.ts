@@ -1,0 +1,62 @@
+// Runs one step in a child Node process (execa, IPC). An interrupt asks it to stop cleanly
+// (its ctx.signal aborts); a kill ends it at once.
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { execa } from 'execa';
+import type { RunEvent } from '../ui/events.ts';
+import type { FromWorker, StepJob } from './worker-protocol.ts';
+
+const WORKER = join(dirname(fileURLToPath(import.meta.url)), 'step-worker.ts');
+const TSX = import.meta.resolve('tsx');
+
+export type StepOutcome = 'succeeded' | 'interrupted';
+
+export class StepFailed extends Error {
+  constructor(message: string, readonly log: string) {
+    super(message);
+    this.name = 'StepFailed';
+  }
+}
+
+export interface StepProcess {
+  pid: number | undefined;
+  done: Promise<StepOutcome>;
+  interrupt(): void;
+  kill(): void;
+}
+
+export function startStepProcess(job: StepJob, onEvent: (e: RunEvent) => void): StepProcess {
+  const log = join(job.outDir, 'step.log');
+  const child = execa('node', ['--import', TSX, WORKER], {
+    ipc: true,
+    serialization: 'json',
+    reject: false,
+    stdin: 'ignore',
+    stdout: { file: log, append: true },
+    stderr: { file: log, append: true },
+  });
+  let result: FromWorker | undefined;
+  let killed = false;
+  child.on('message', (m: FromWorker) => {
+    if (m.type === 'event') onEvent({ ...m.event, step: job.name, time: Date.now() } as RunEvent);
+    else result = m;
+  });
+  child.send({ type: 'start', job });
+  const done = child.then((r): StepOutcome => {
+    if (result?.type === 'done') return result.outcome;
+    if (result?.type === 'failed') throw new StepFailed(result.error, log);
+    if (killed) return 'interrupted';
+    throw new StepFailed(`step process ended without a result (${r.signal ?? `exit code ${r.exitCode}`})`, log);
+  });
+  return {
+    pid: child.pid,
+    done,
+    interrupt: () => {
+      if (child.connected) child.send({ type: 'abort' });
+    },
+    kill: () => {
+      killed = true;
+      child.kill('SIGKILL');
+    },
+  };
+}

@@ -1,0 +1,25 @@
+// Messages between the runner and a step's child process (Node IPC, JSON).
+import type { RunEvent } from '../ui/events.ts';
+
+export interface StepJob {
+  name: string;
+  kind: string;
+  params: Record<string, unknown>;
+  inputs: Record<string, string>;
+  outDir: string;
+  projectDir: string;
+  cacheDir: string;
+  backend: string;
+}
+
+export type ToWorker = { type: 'start'; job: StepJob } | { type: 'abort' };
+
+type StepReport = Extract<RunEvent, { type: 'progress' | 'metric' | 'artifact' | 'log' }>;
+// Distributes Omit over the union, so each member keeps its own fields.
+type WithoutStepAndTime<E> = E extends unknown ? Omit<E, 'step' | 'time'> : never;
+
+/** Step events without `step`/`time` (the runner adds them), then one final message. */
+export type FromWorker =
+  | { type: 'event'; event: WithoutStepAndTime<StepReport> }
+  | { type: 'done'; outcome: 'succeeded' | 'interrupted' }
+  | { type: 'failed'; error: string };

@@ -1,0 +1,30 @@
+// Step kind name -> lazy module. Adding a step kind is one line here (plus its own file).
+// Modules are imported only when the pipeline needs their metadata or a worker runs them.
+import type { StepKind } from './contract.ts';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyStepKind = StepKind<any>;
+
+const registry: Record<string, () => Promise<AnyStepKind>> = {
+  shell: () => import('./shell.ts').then((m) => m.shell),
+};
+
+export function stepKindNames(): string[] {
+  return Object.keys(registry).sort();
+}
+
+export function hasStepKind(name: string): boolean {
+  return Object.hasOwn(registry, name);
+}
+
+export async function loadStepKind(name: string): Promise<AnyStepKind> {
+  const load = registry[name];
+  if (!load) throw new Error(`unknown step kind '${name}'`);
+  return load();
+}
+
+export async function loadAllStepKinds(): Promise<Map<string, AnyStepKind>> {
+  const names = stepKindNames();
+  const kinds = await Promise.all(names.map(loadStepKind));
+  return new Map(names.map((n, i) => [n, kinds[i]!]));
+}
