@@ -1,0 +1,187 @@
+// Building blocks of design note §3.1, each owning tf.Variables named after REF's layer scopes
+// (`Text2Mel/AudioDec/HC_7/kernel`), so freezing lists and checkpoints are name-based.
+import { tf } from './backend.ts';
+import { conv1d, transposedConv2x, type ConvMode } from './conv.ts';
+import { matmul } from './matmul.ts';
+import type { Rng } from './rng.ts';
+
+/** Named variables in creation order. tf's own variable names stay auto-generated (unique per process). */
+export class VarStore {
+  readonly vars = new Map<string, tf.Variable>();
+
+  add(name: string, init: tf.Tensor): tf.Variable {
+    if (this.vars.has(name)) throw new Error(`duplicate variable ${name}`);
+    const v = tf.variable(init, true);
+    init.dispose();
+    this.vars.set(name, v);
+    return v;
+  }
+
+  get(name: string): tf.Variable {
+    const v = this.vars.get(name);
+    if (!v) throw new Error(`no variable ${name}`);
+    return v;
+  }
+
+  /** Total number of scalars. */
+  countParams(): number {
+    let n = 0;
+    for (const v of this.vars.values()) n += v.size;
+    return n;
+  }
+
+  dispose(): void {
+    for (const v of this.vars.values()) v.dispose();
+    this.vars.clear();
+  }
+}
+
+/** Forward-pass mode: dropout only while training, with masks drawn from `rng`. */
+export interface RunMode {
+  training: boolean;
+  rng?: Rng;
+}
+
+export const INFERENCE: RunMode = { training: false };
+
+/** Truncated normal (cut at 2σ) from our seeded generator, so init is backend-independent. */
+function truncNormal(shape: number[], sigma: number, rng: Rng): tf.Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const data = new Float32Array(n);
+  for (let i = 0; i < n; i++) data[i] = rng.truncatedNormal(sigma);
+  return tf.tensor(data, shape);
+}
+
+/** REF init for a conv kernel [k, C_in, C_out]: σ = sqrt(1.3 · 2 / (k · C_in)). */
+const convKernelInit = (k: number, cin: number, cout: number, rng: Rng): tf.Tensor =>
+  truncNormal([k, cin, cout], Math.sqrt((1.3 * 2) / (k * cin)), rng);
+
+/** LayerNorm over the channel axis, ε = 1e-5 (§12.3). */
+export function layerNorm(x: tf.Tensor3D, gamma: tf.Tensor1D, beta: tf.Tensor1D): tf.Tensor3D {
+  const { mean, variance } = tf.moments(x, -1, true);
+  return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-5))), gamma), beta);
+}
+
+/** Inverted dropout (scale 1/(1−p)) with a mask from the run's seeded generator. */
+export function dropout(x: tf.Tensor3D, p: number, mode: RunMode): tf.Tensor3D {
+  if (!mode.training || p === 0) return x;
+  if (!mode.rng) throw new Error('dropout in training mode needs a seeded rng');
+  return tf.mul(x, tf.tensor(mode.rng.dropoutMask(x.size, p), x.shape));
+}
+
+function addLayerNorm(store: VarStore, scope: string, ch: number): { gamma: tf.Variable; beta: tf.Variable } {
+  return { gamma: store.add(`${scope}/gamma`, tf.ones([ch])), beta: store.add(`${scope}/beta`, tf.zeros([ch])) };
+}
+
+export interface Layer {
+  /** REF scope name, e.g. `Text2Mel/AudioDec/HC_7`. */
+  readonly name: string;
+  readonly type: 'conv' | 'hc' | 'deconv';
+  readonly k: number;
+  readonly dilation: number;
+  readonly mode: ConvMode;
+  apply(x: tf.Tensor3D, run: RunMode): tf.Tensor3D;
+}
+
+/** C(k, δ, in→out, act): conv + bias → LN → activation → dropout. */
+export class ConvLayer implements Layer {
+  readonly type = 'conv';
+  readonly kernel: tf.Variable;
+  readonly bias: tf.Variable;
+  readonly ln: { gamma: tf.Variable; beta: tf.Variable };
+
+  constructor(
+    store: VarStore, rng: Rng, readonly name: string, cin: number, readonly cout: number,
+    readonly k: number, readonly dilation: number, readonly mode: ConvMode,
+    readonly act: 'relu' | 'none', readonly p: number,
+  ) {
+    this.kernel = store.add(`${name}/kernel`, convKernelInit(k, cin, cout, rng));
+    this.bias = store.add(`${name}/bias`, tf.zeros([cout]));
+    this.ln = addLayerNorm(store, `${name}/LN`, cout);
+  }
+
+  apply(x: tf.Tensor3D, run: RunMode): tf.Tensor3D {
+    const spec = { k: this.k, dilation: this.dilation, mode: this.mode };
+    let y = layerNorm(conv1d(x, this.kernel as tf.Tensor3D, this.bias as tf.Tensor1D, spec, run.training), this.ln.gamma as tf.Tensor1D, this.ln.beta as tf.Tensor1D);
+    if (this.act === 'relu') y = tf.relu(y);
+    return dropout(y, this.p, run);
+  }
+}
+
+/** HC(k, δ, ch): H = conv(X) to 2ch; G = σ(LN₁(H₁)); out = G⊙LN₂(H₂) + (1−G)⊙X; dropout. */
+export class HighwayLayer implements Layer {
+  readonly type = 'hc';
+  readonly kernel: tf.Variable;
+  readonly bias: tf.Variable;
+  readonly ln1: { gamma: tf.Variable; beta: tf.Variable };
+  readonly ln2: { gamma: tf.Variable; beta: tf.Variable };
+
+  constructor(
+    store: VarStore, rng: Rng, readonly name: string, readonly ch: number,
+    readonly k: number, readonly dilation: number, readonly mode: ConvMode, readonly p: number,
+  ) {
+    this.kernel = store.add(`${name}/kernel`, convKernelInit(k, ch, 2 * ch, rng));
+    this.bias = store.add(`${name}/bias`, tf.zeros([2 * ch]));
+    this.ln1 = addLayerNorm(store, `${name}/LN_1`, ch);
+    this.ln2 = addLayerNorm(store, `${name}/LN_2`, ch);
+  }
+
+  apply(x: tf.Tensor3D, run: RunMode): tf.Tensor3D {
+    const spec = { k: this.k, dilation: this.dilation, mode: this.mode };
+    const h = conv1d(x, this.kernel as tf.Tensor3D, this.bias as tf.Tensor1D, spec, run.training);
+    const [h1, h2] = tf.split(h, 2, 2) as tf.Tensor3D[];
+    const g = tf.sigmoid(layerNorm(h1, this.ln1.gamma as tf.Tensor1D, this.ln1.beta as tf.Tensor1D));
+    const v = layerNorm(h2, this.ln2.gamma as tf.Tensor1D, this.ln2.beta as tf.Tensor1D);
+    const out = tf.add(tf.mul(g, v), tf.mul(tf.sub(1, g), x)) as tf.Tensor3D;
+    return dropout(out, this.p, run);
+  }
+}
+
+/** D(3, s=2): transposed conv doubling time → LN → dropout (no activation). */
+export class TransposedConvLayer implements Layer {
+  readonly type = 'deconv';
+  readonly k = 3;
+  readonly dilation = 1;
+  readonly mode = 'same';
+  readonly kernel: tf.Variable;
+  readonly bias: tf.Variable;
+  readonly ln: { gamma: tf.Variable; beta: tf.Variable };
+
+  constructor(store: VarStore, rng: Rng, readonly name: string, ch: number, readonly p: number) {
+    this.kernel = store.add(`${name}/kernel`, convKernelInit(3, ch, ch, rng));
+    this.bias = store.add(`${name}/bias`, tf.zeros([ch]));
+    this.ln = addLayerNorm(store, `${name}/LN`, ch);
+  }
+
+  apply(x: tf.Tensor3D, run: RunMode): tf.Tensor3D {
+    const y = transposedConv2x(x, this.kernel as tf.Tensor3D, this.bias as tf.Tensor1D);
+    return dropout(layerNorm(y, this.ln.gamma as tf.Tensor1D, this.ln.beta as tf.Tensor1D), this.p, run);
+  }
+}
+
+/**
+ * Character embedding [V, e], init truncated normal σ 0.1; row 0 (padding P) multiplied by zero
+ * at every use, so padding embeds to 0 and gets no update. Lookup = one-hot × matMul (wasm has no
+ * gather gradient, §12.8).
+ */
+export class EmbeddingLayer {
+  readonly table: tf.Variable;
+
+  constructor(store: VarStore, rng: Rng, readonly name: string, readonly vocab: number, readonly e: number) {
+    this.table = store.add(`${name}/lookup_table`, truncNormal([vocab, e], 0.1, rng));
+  }
+
+  /** ids [B, N] int32 → [B, N, e]. */
+  apply(ids: tf.Tensor2D): tf.Tensor3D {
+    const [b, n] = ids.shape;
+    const rowMask = tf.concat([tf.zeros([1, 1]), tf.ones([this.vocab - 1, 1])], 0);
+    const oneHot = tf.oneHot(ids.reshape([b * n]) as tf.Tensor1D, this.vocab).toFloat() as tf.Tensor2D;
+    return matmul(oneHot, tf.mul(this.table, rowMask) as tf.Tensor2D).reshape([b, n, this.e]);
+  }
+}
+
+/** Apply layers in order. */
+export function applyAll(layers: readonly Layer[], x: tf.Tensor3D, run: RunMode): tf.Tensor3D {
+  for (const l of layers) x = l.apply(x, run);
+  return x;
+}
