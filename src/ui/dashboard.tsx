@@ -53,7 +53,7 @@ export function createDashboardReporter(opts: DashboardOptions = {}): Reporter {
     opts.onInterrupt?.(interrupts);
   }
 
-  const instance = render(tree(), { stdout, stdin: opts.stdin, exitOnCtrlC: false });
+  const instance = render(tree(), { stdout, stdin: opts.stdin ?? process.stdin, exitOnCtrlC: false });
   lastDraw = Date.now();
   const clock = setInterval(() => dispatch({ type: 'tick', time: Date.now() }), CLOCK_INTERVAL_MS);
   clock.unref();

@@ -7,7 +7,7 @@ export function InterruptKeys({ onStop }: { onStop: () => void }) {
     (input, key) => {
       if (input === 'q' || (key.ctrl && input === 'c')) onStop();
     },
-    { isActive: isRawModeSupported },
+    { isActive: isRawModeSupported === true },
   );
   return null;
 }
