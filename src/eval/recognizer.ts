@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, writeFileSync, readFileSync, rmSync } from 'no
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { execa } from 'execa';
-import { readWav, writeWav } from '../audio/wav.ts';
+import { readWav, mixToMono, writeWav } from '../audio/wav.ts';
 import { resample } from '../audio/resample.ts';
 
 const MODEL_DIR = '/usr/share/pocketsphinx/model/en-us';
@@ -33,8 +33,8 @@ export async function recognize(wavPaths: string[]): Promise<string[]> {
     const ids = wavPaths.map((_, i) => `u${String(i).padStart(5, '0')}`);
     for (let i = 0; i < wavPaths.length; i++) {
       const wav = readWav(wavPaths[i]);
-      const mono16k = await resample(wav.samples, wav.sampleRate, RECOGNIZER_RATE);
-      writeFileSync(join(dir, `${ids[i]}.wav`), writeWav(mono16k, RECOGNIZER_RATE, 16));
+      const mono16k = await resample(mixToMono(wav.channels), wav.sampleRate, RECOGNIZER_RATE);
+      writeWav(join(dir, `${ids[i]}.wav`), [mono16k], RECOGNIZER_RATE, 'pcm16');
     }
     writeFileSync(join(dir, 'ctl'), ids.join('\n') + '\n');
     const hypPath = join(dir, 'hyp.txt');

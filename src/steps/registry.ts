@@ -7,6 +7,11 @@ type AnyStepKind = StepKind<any>;
 
 const registry: Record<string, () => Promise<AnyStepKind>> = {
   shell: () => import('./shell.ts').then((m) => m.shell),
+  ljspeech: () => import('./ljspeech.ts').then((m) => m.ljspeech),
+  download: () => import('./download.ts').then((m) => m.download),
+  'speech-corpus': () => import('./speech-corpus.ts').then((m) => m.speechCorpus),
+  preprocess: () => import('./preprocess.ts').then((m) => m.preprocess),
+  evaluate: () => import('./evaluate.ts').then((m) => m.evaluateStep),
 };
 
 export function stepKindNames(): string[] {

@@ -1,0 +1,101 @@
+// The evaluate step on real audio: flite renderings stand in for synthesised WAVs, so the
+// recogniser's WER and the speaker verdict have known right answers.
+import { describe, it, expect } from 'vitest';
+import { readFileSync, writeFileSync, mkdirSync, linkSync } from 'node:fs';
+import { join, basename } from 'node:path';
+import { speechCorpus } from '../../src/steps/speech-corpus.ts';
+import { evaluateStep } from '../../src/steps/evaluate.ts';
+import { readCorpus } from '../../src/steps/formats.ts';
+import { makeContext, makeTempDir } from '../helpers/make-context.ts';
+
+const SENTENCES = [
+  'The quick brown fox jumps over the lazy dog.',
+  'Please open the window before the sun goes down.',
+  'We walked along the river until the rain stopped.',
+  'My sister bought fresh bread at the corner shop.',
+];
+
+async function corpus(root: string, name: string, voice: string, cacheDir: string, sentences = SENTENCES): Promise<string> {
+  const list = join(root, `${name}.txt`);
+  writeFileSync(list, sentences.join('\n') + '\n');
+  const ctx = makeContext({ engine: 'flite' as const, voice, sentences: list }, { cacheDir, projectDir: root });
+  await speechCorpus.run(ctx);
+  return ctx.outDir;
+}
+
+/** A synthesis.json over a corpus's WAVs, as if a model had spoken them. */
+function synthesisFrom(corpusDir: string, root: string): string {
+  const dir = join(root, `synth-${basename(corpusDir)}-${Math.random().toString(36).slice(2)}`);
+  mkdirSync(join(dir, 'wavs'), { recursive: true });
+  const c = readCorpus(corpusDir);
+  const sentences = c.utterances.map((u) => {
+    linkSync(u.audio, join(dir, 'wavs', `${u.id}.wav`));
+    return { id: u.id, text: u.text, wav: `wavs/${u.id}.wav`, seconds: u.duration, frames: 0 };
+  });
+  writeFileSync(join(dir, 'synthesis.json'), JSON.stringify({ kind: 'synthesis', speaker: c.speaker, sampleRate: 16000, sentences, failed: [] }));
+  return dir;
+}
+
+describe('evaluate step', () => {
+  it('scores intelligibility beside the teacher and judges which speaker a voice is closer to', async () => {
+    const root = makeTempDir();
+    const cacheDir = join(root, 'cache');
+    const rms = await corpus(root, 'rms', 'rms', cacheDir);
+    const slt = await corpus(root, 'slt', 'slt', cacheDir);
+    const synth = synthesisFrom(slt, root);
+
+    const ctx = makeContext(
+      { synthesis: 'speak', reference: 'teacher', target: 'target', base: 'base' },
+      { inputs: { speak: synth, teacher: slt, target: slt, base: rms } },
+    );
+    await evaluateStep.run(ctx);
+    const result = JSON.parse(readFileSync(join(ctx.outDir, 'evaluation.json'), 'utf8'));
+    // flite's voices are well understood by pocketsphinx (about 0.1–0.2 WER on such sentences).
+    expect(result.summary.wer).toBeLessThan(0.35);
+    expect(result.summary.reference_wer).toBe(result.summary.wer);
+    expect(result.summary.closer_to_target).toBe(true);
+    expect(result.summary.median_f0).toBeGreaterThan(140);
+    expect(result.sentences).toHaveLength(4);
+    expect(result.sentences[0].hypothesis.length).toBeGreaterThan(0);
+    expect(readFileSync(join(ctx.outDir, 'evaluation.md'), 'utf8')).toMatch(/\| wer \| 0\.\d{3} \|/);
+    expect(ctx.metrics.map((m) => m.name)).toEqual(expect.arrayContaining(['wer', 'reference_wer', 'closer_to_target']));
+
+    // The same clips judged against swapped roles: now not closer to the "target".
+    const swapped = makeContext(
+      { synthesis: 'speak', target: 'target', base: 'base', recognizer: 'none' as const },
+      { inputs: { speak: synth, target: rms, base: slt } },
+    );
+    await evaluateStep.run(swapped);
+    const again = JSON.parse(readFileSync(join(swapped.outDir, 'evaluation.json'), 'utf8'));
+    expect(again.summary.closer_to_target).toBe(false);
+    expect(again.summary.wer).toBeUndefined();
+    expect(swapped.warnings.join('\n')).toMatch(/word error rate skipped/);
+  });
+
+  it('scores garbled audio as unintelligible', async () => {
+    const root = makeTempDir();
+    const rms = await corpus(root, 'rms', 'rms', join(root, 'cache'), SENTENCES.slice(0, 2));
+    const synth = synthesisFrom(rms, root);
+    // Reverse each WAV's samples in place: same voice, same spectrum, no words.
+    const c = JSON.parse(readFileSync(join(synth, 'synthesis.json'), 'utf8'));
+    for (const s of c.sentences) {
+      const path = join(synth, s.wav);
+      const b = Buffer.from(readFileSync(path));
+      const pcm = b.subarray(44);
+      const n = pcm.length / 2;
+      const rev = Buffer.alloc(pcm.length);
+      for (let i = 0; i < n; i++) rev.writeInt16LE(pcm.readInt16LE(2 * i), 2 * (n - 1 - i));
+      writeFileSync(path + '.tmp', Buffer.concat([b.subarray(0, 44), rev]));
+      writeFileSync(path, readFileSync(path + '.tmp'));
+    }
+    const ctx = makeContext({ synthesis: 'speak' }, { inputs: { speak: synth } });
+    await evaluateStep.run(ctx);
+    const result = JSON.parse(readFileSync(join(ctx.outDir, 'evaluation.json'), 'utf8'));
+    expect(result.summary.wer).toBeGreaterThan(0.6);
+  });
+
+  it('refuses a synthesis step that is not among its inputs', async () => {
+    const ctx = makeContext({ synthesis: 'speak' }, { inputs: {} });
+    await expect(evaluateStep.run(ctx)).rejects.toThrow(/synthesis 'speak' must also be listed in needs/);
+  });
+});
