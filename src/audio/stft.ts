@@ -9,6 +9,7 @@ export interface StftParams {
 }
 
 const ffts = new Map<number, FFT>();
+const windows = new Map<string, Float64Array>();
 
 function fftOf(n: number): FFT {
   let f = ffts.get(n);
@@ -22,6 +23,13 @@ export function centredWindow(winLength: number, nFft: number): Float64Array {
   const w = new Float64Array(nFft);
   const left = Math.floor((nFft - winLength) / 2);
   for (let n = 0; n < winLength; n++) w[left + n] = 0.5 - 0.5 * Math.cos((2 * Math.PI * n) / winLength);
+  return w;
+}
+
+function windowOf(winLength: number, nFft: number): Float64Array {
+  const key = `${winLength}/${nFft}`;
+  let w = windows.get(key);
+  if (!w) windows.set(key, (w = centredWindow(winLength, nFft)));
   return w;
 }
 
@@ -52,7 +60,7 @@ function forEachSpectrum(x: ArrayLike<number>, p: StftParams, visit: (m: number,
   if (x.length === 0) throw new Error('STFT of an empty signal');
   const { nFft, hop } = p;
   const padded = reflectPad(x, nFft / 2);
-  const w = centredWindow(p.winLength, nFft);
+  const w = windowOf(p.winLength, nFft);
   const frames = frameCount(x.length, hop);
   const fft = fftOf(nFft);
   const frame = new Float64Array(nFft);
@@ -71,7 +79,7 @@ export function stftMagnitude(x: ArrayLike<number>, p: StftParams): { mag: Float
   const bins = p.nFft / 2 + 1;
   const mag = new Float64Array(frameCount(x.length, p.hop) * bins);
   const frames = forEachSpectrum(x, p, (m, spec) => {
-    for (let k = 0; k < bins; k++) mag[m * bins + k] = Math.hypot(spec[2 * k], spec[2 * k + 1]);
+    for (let k = 0; k < bins; k++) mag[m * bins + k] = Math.sqrt(spec[2 * k] * spec[2 * k] + spec[2 * k + 1] * spec[2 * k + 1]); // Math.hypot is several times slower in V8
   });
   return { mag, frames };
 }
@@ -99,7 +107,7 @@ export function stft(x: ArrayLike<number>, p: StftParams): { re: Float64Array; i
 export function istft(re: Float64Array, im: Float64Array, frames: number, p: StftParams): Float64Array {
   const { nFft, hop } = p;
   const bins = nFft / 2 + 1;
-  const w = centredWindow(p.winLength, nFft);
+  const w = windowOf(p.winLength, nFft);
   const fft = fftOf(nFft);
   const full = new Float64Array(nFft + hop * (frames - 1));
   const wsum = new Float64Array(full.length);

@@ -1,0 +1,74 @@
+// From a normalised linear magnitude to a waveform (design note §6.4): de-normalise, sharpen by a
+// power, Griffin-Lim phase reconstruction, de-emphasis, silence trimming.
+import type { FeatureConfig } from '../steps/formats.ts';
+import { istft, stft, stftMagnitude, type StftParams } from './stft.ts';
+import { trimSilence } from './trim.ts';
+
+export interface GriffinLimOptions {
+  /** Griffin-Lim iterations (§2.1: 50; tiny: 8 for tests, 32 for demos). */
+  iters: number;
+  /** Sharpening exponent applied to the amplitude (§2.1: 1.5; 1.0 is better at n_fft 512). */
+  power: number;
+}
+
+export function stftParamsOf(cfg: FeatureConfig): StftParams {
+  return { nFft: cfg.n_fft, hop: cfg.hop_length, winLength: cfg.win_length };
+}
+
+/** Inverse of the §2.2 normalisation: amplitude = 10^((clip(v, 0, 1)·max_db − max_db + ref_db) / 20). */
+export function normToAmplitude(v: number, cfg: FeatureConfig): number {
+  return 10 ** ((Math.min(1, Math.max(0, v)) * cfg.max_db - cfg.max_db + cfg.ref_db) / 20);
+}
+
+/**
+ * Griffin-Lim from a magnitude S [frames, nFft/2+1]: X₀ = S (zero phase); iters × { x = ISTFT(X);
+ * E = STFT(x); X = S ⊙ E / max(1e-8, |E|) }; returns ISTFT(X) (length hop·(frames − 1)).
+ */
+export function griffinLim(S: Float64Array, frames: number, p: StftParams, iters: number): Float64Array {
+  const re = Float64Array.from(S);
+  const im = new Float64Array(S.length);
+  for (let it = 0; it < iters; it++) {
+    const e = stft(istft(re, im, frames, p), p);
+    for (let i = 0; i < S.length; i++) {
+      const scale = S[i] / Math.max(1e-8, Math.sqrt(e.re[i] * e.re[i] + e.im[i] * e.im[i]));
+      re[i] = e.re[i] * scale;
+      im[i] = e.im[i] * scale;
+    }
+  }
+  return istft(re, im, frames, p);
+}
+
+/** ‖S − |STFT(x)|‖_F / ‖S‖_F: how far the signal's magnitude is from the target (0 = consistent). */
+export function spectralConvergence(S: Float64Array, x: Float64Array, p: StftParams): number {
+  const { mag } = stftMagnitude(x, p);
+  if (mag.length !== S.length) throw new Error(`spectralConvergence: ${mag.length / (p.nFft / 2 + 1)} frames, target has ${S.length / (p.nFft / 2 + 1)}`);
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < S.length; i++) {
+    num += (S[i] - mag[i]) ** 2;
+    den += S[i] ** 2;
+  }
+  return Math.sqrt(num / den);
+}
+
+/** De-emphasis, the IIR inverse of pre-emphasis: y[n] = x[n] + coef·y[n−1], y[−1] = 0. */
+export function deEmphasis(x: ArrayLike<number>, coef: number): Float64Array {
+  const y = new Float64Array(x.length);
+  let prev = 0;
+  for (let n = 0; n < x.length; n++) prev = y[n] = x[n] + coef * prev;
+  return y;
+}
+
+/** Waveform at cfg.sample_rate from a normalised magnitude [r·frames, n_fft/2+1] (frames = T', as in features.json). */
+export function magnitudeToWave(magNorm: Float32Array, frames: number, cfg: FeatureConfig, opts: GriffinLimOptions): Float32Array {
+  const bins = cfg.n_fft / 2 + 1;
+  const rows = cfg.r * frames;
+  if (magNorm.length !== rows * bins) {
+    throw new Error(`magnitudeToWave: expected [${rows}, ${bins}] = ${rows * bins} values for ${frames} reduced frames, got ${magNorm.length}`);
+  }
+  const S = new Float64Array(magNorm.length);
+  for (let i = 0; i < S.length; i++) S[i] = normToAmplitude(magNorm[i], cfg) ** opts.power;
+  const x = griffinLim(S, rows, stftParamsOf(cfg), opts.iters);
+  const y = Float32Array.from(deEmphasis(x, cfg.preemphasis));
+  return trimSilence(y, { topDb: cfg.top_db });
+}

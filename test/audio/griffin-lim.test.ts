@@ -1,0 +1,42 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { computeFeatures, preEmphasis, TINY_FEATURES } from '../../src/audio/features.ts';
+import { deEmphasis, griffinLim, magnitudeToWave, spectralConvergence, stftParamsOf } from '../../src/audio/griffin-lim.ts';
+import { stftMagnitude } from '../../src/audio/stft.ts';
+import { trimSilence } from '../../src/audio/trim.ts';
+import { readWav } from '../../src/audio/wav.ts';
+
+const speech = readWav(join(import.meta.dirname, '..', 'reference', 'speech.wav')).channels[0];
+const p = stftParamsOf(TINY_FEATURES);
+
+describe('Griffin-Lim', () => {
+  it('reaches spectral convergence below 0.1 after 50 iterations on the true magnitude of speech', () => {
+    // Measured on test/reference/speech.wav (flite rms, tiny STFT 512/200/400): SC 0.93 with zero
+    // phase, 0.161 after 8 iterations, 0.086 after 32, 0.076 after 50, 0.063 after 100.
+    const y = preEmphasis(trimSilence(speech), 0.97);
+    const { mag: S, frames } = stftMagnitude(y, p);
+    const sc = (iters: number) => spectralConvergence(S, griffinLim(S, frames, p, iters), p);
+    const [sc8, sc50] = [sc(8), sc(50)];
+    expect(sc50).toBeLessThan(0.1);
+    expect(sc50).toBeLessThan(sc8);
+  });
+
+  it('de-emphasis inverts pre-emphasis', () => {
+    const x = Float64Array.from({ length: 100 }, (_, i) => Math.sin(i / 3));
+    const back = deEmphasis(preEmphasis(x, 0.97), 0.97);
+    expect(Math.max(...back.map((v, i) => Math.abs(v - x[i])))).toBeLessThan(1e-12);
+  });
+
+  it('magnitudeToWave turns normalised features back into audio with the same features', () => {
+    const f = computeFeatures(speech, 16000, TINY_FEATURES);
+    const wave = magnitudeToWave(f.mag, f.frames, TINY_FEATURES, { iters: 32, power: 1 });
+    expect(wave.every(Number.isFinite)).toBe(true);
+    const again = computeFeatures(wave, 16000, TINY_FEATURES);
+    expect(Math.abs(again.frames - f.frames)).toBeLessThanOrEqual(1);
+    const n = Math.min(again.frames, f.frames) * TINY_FEATURES.n_mels;
+    let l1 = 0;
+    for (let i = 0; i < n; i++) l1 += Math.abs(again.mel[i] - f.mel[i]);
+    expect(l1 / n).toBeLessThan(0.01); // measured 0.0023 with 50 iterations
+    expect(() => magnitudeToWave(f.mag, f.frames + 1, TINY_FEATURES, { iters: 1, power: 1 })).toThrow(/expected \[/);
+  });
+});
