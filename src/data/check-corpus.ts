@@ -1,0 +1,160 @@
+// `vcpipe check-data`: looks at a corpus before anyone trains on it. Lengths (histogram, clips
+// over the model's maximum), characters outside the vocabulary, long silence at the ends,
+// clipping, and transcripts whose speaking rate is far from the corpus's median (usually a
+// transcript that belongs to another clip).
+import type { CorpusManifest } from '../steps/formats.ts';
+import { mixToMono, readWav } from '../audio/wav.ts';
+import { TEXT_CHARS } from '../text/vocab.ts';
+
+export interface CheckOptions {
+  /** Longest clip the model takes, seconds (default: max_T = 210 reduced frames ≈ 10.48 s). */
+  maxSeconds?: number;
+  /** Characters the model can read after lower-casing and accent stripping (default: the vocabulary). */
+  inVocabulary?: (ch: string) => boolean;
+  /** Decode the audio for the silence and clipping checks (default true). */
+  audio?: boolean;
+  /** A speaking rate this many times above or below the median is suspicious (default 2). */
+  rateFactor?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface CharacterFinding {
+  char: string;
+  kind: 'digit' | 'punctuation' | 'letter' | 'other';
+  count: number;
+  /** An utterance that contains it. */
+  example: string;
+}
+
+export interface CheckReport {
+  utterances: number;
+  totalSeconds: number;
+  shortestSeconds: number;
+  medianSeconds: number;
+  longestSeconds: number;
+  /** One-second bins from 0 s. */
+  histogram: { from: number; to: number; count: number }[];
+  maxSeconds: number;
+  tooLong: { id: string; duration: number }[];
+  characters: CharacterFinding[];
+  silence: { id: string; leading: number; trailing: number }[];
+  clipping: { id: string; fraction: number }[];
+  medianCharsPerSecond: number;
+  rateOutliers: { id: string; charsPerSecond: number; text: string }[];
+  unreadable: { id: string; reason: string }[];
+  /** Items the corpus step itself skipped. */
+  skipped: number;
+}
+
+/** 210 reduced frames × 4 × 275 samples at 22,050 Hz (design note §2.1). */
+export const DEFAULT_MAX_SECONDS = (210 * 4 * 275) / 22050;
+const SILENCE_DBFS = -40;
+const SILENCE_SECONDS = 0.5;
+const CLIP_FRACTION = 0.001;
+/** 16-bit full scale is 32767/32768; anything at or above this counts as clipped. */
+const FULL_SCALE = 0.9999;
+const FRAME_SECONDS = 0.02;
+
+const median = (xs: number[]) => {
+  if (xs.length === 0) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+const foldCase = (s: string) => s.normalize('NFD').replace(/\p{Mn}/gu, '').toLowerCase();
+
+function kindOf(ch: string): CharacterFinding['kind'] {
+  if (/\p{Nd}/u.test(ch)) return 'digit';
+  if (/\p{P}|\p{S}/u.test(ch)) return 'punctuation';
+  if (/\p{L}/u.test(ch)) return 'letter';
+  return 'other';
+}
+
+export function checkCorpus(corpus: CorpusManifest, opts: CheckOptions = {}): CheckReport {
+  const maxSeconds = opts.maxSeconds ?? DEFAULT_MAX_SECONDS;
+  const inVocabulary = opts.inVocabulary ?? ((ch: string) => TEXT_CHARS.has(ch));
+  const rateFactor = opts.rateFactor ?? 2;
+  const utts = corpus.utterances;
+  const durations = utts.map((u) => u.duration);
+
+  const bins = Math.max(1, Math.ceil(Math.max(0, ...durations)));
+  const histogram = Array.from({ length: bins }, (_, i) => ({ from: i, to: i + 1, count: 0 }));
+  for (const d of durations) histogram[Math.min(bins - 1, Math.floor(d))]!.count++;
+
+  const chars = new Map<string, CharacterFinding>();
+  for (const u of utts) {
+    for (const ch of foldCase(u.text)) {
+      if (inVocabulary(ch) || /\s/u.test(ch)) continue;
+      const f = chars.get(ch) ?? { char: ch, kind: kindOf(ch), count: 0, example: u.id };
+      f.count++;
+      chars.set(ch, f);
+    }
+  }
+
+  // Speaking rate in vocabulary characters per second: what the model actually has to say.
+  const rates = utts.map((u) => [...foldCase(u.text)].filter((ch) => inVocabulary(ch)).length / u.duration);
+  const medianRate = median(rates);
+  const rateOutliers = utts
+    .map((u, i) => ({ id: u.id, charsPerSecond: rates[i]!, text: u.text }))
+    .filter((r) => r.charsPerSecond > medianRate * rateFactor || r.charsPerSecond < medianRate / rateFactor);
+
+  const silence: CheckReport['silence'] = [];
+  const clipping: CheckReport['clipping'] = [];
+  const unreadable: CheckReport['unreadable'] = [];
+  if (opts.audio !== false) {
+    utts.forEach((u, i) => {
+      try {
+        const wav = readWav(u.audio);
+        const x = mixToMono(wav.channels);
+        const { leading, trailing } = endSilence(x, wav.sampleRate);
+        if (leading > SILENCE_SECONDS || trailing > SILENCE_SECONDS) silence.push({ id: u.id, leading, trailing });
+        let clipped = 0;
+        for (let k = 0; k < x.length; k++) if (Math.abs(x[k]!) >= FULL_SCALE) clipped++;
+        if (clipped / x.length > CLIP_FRACTION) clipping.push({ id: u.id, fraction: clipped / x.length });
+      } catch (err) {
+        unreadable.push({ id: u.id, reason: (err as Error).message });
+      }
+      opts.onProgress?.(i + 1, utts.length);
+    });
+  }
+
+  return {
+    utterances: utts.length,
+    totalSeconds: durations.reduce((a, b) => a + b, 0),
+    shortestSeconds: durations.length ? Math.min(...durations) : 0,
+    medianSeconds: median(durations),
+    longestSeconds: durations.length ? Math.max(...durations) : 0,
+    histogram,
+    maxSeconds,
+    tooLong: utts.filter((u) => u.duration > maxSeconds).map((u) => ({ id: u.id, duration: u.duration })),
+    characters: [...chars.values()].sort((a, b) => b.count - a.count),
+    silence,
+    clipping,
+    medianCharsPerSecond: medianRate,
+    rateOutliers,
+    unreadable,
+    skipped: corpus.skipped.length,
+  };
+}
+
+/** Seconds of 20 ms frames below −40 dBFS (RMS) at the start and at the end of the clip. */
+export function endSilence(x: Float32Array, sampleRate: number): { leading: number; trailing: number } {
+  const frame = Math.max(1, Math.round(sampleRate * FRAME_SECONDS));
+  const frames = Math.ceil(x.length / frame);
+  const threshold = 10 ** (SILENCE_DBFS / 20);
+  const loud = (j: number) => {
+    let sum = 0;
+    const end = Math.min(x.length, (j + 1) * frame);
+    for (let k = j * frame; k < end; k++) sum += x[k]! * x[k]!;
+    return Math.sqrt(sum / (end - j * frame)) >= threshold;
+  };
+  let first = 0;
+  while (first < frames && !loud(first)) first++;
+  if (first === frames) return { leading: x.length / sampleRate, trailing: x.length / sampleRate };
+  let last = frames - 1;
+  while (last > first && !loud(last)) last--;
+  return { leading: (first * frame) / sampleRate, trailing: Math.max(0, x.length - (last + 1) * frame) / sampleRate };
+}
+
+export { formatCheckReport } from './format-check-report.ts';
