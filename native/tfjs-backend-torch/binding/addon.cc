@@ -1,0 +1,201 @@
+// Module entry: the tensor store (id -> at::Tensor) and the N-API functions the JS backend calls.
+// Data ids are small integers owned here; JS keeps its own reference counts and calls dispose()
+// when the last reference goes. Kernels are looked up by tfjs kernel name in one registry.
+#include <ATen/Parallel.h>
+#include <torch/cuda.h>
+
+#include <cstring>
+#include <unordered_set>
+
+#include "common.h"
+
+namespace tbt {
+
+static at::Device g_device = at::kCPU;
+static std::unordered_map<int64_t, at::Tensor> g_store;
+static int64_t g_next_id = 1;
+static KernelMap g_kernels;
+
+at::Device device() { return g_device; }
+at::TensorOptions opts(at::ScalarType t) { return at::TensorOptions().dtype(t).device(g_device); }
+
+at::ScalarType scalarType(const std::string &d) {
+  if (d == "float32") return at::kFloat;
+  if (d == "int32") return at::kInt;
+  if (d == "bool") return at::kBool;
+  throw std::runtime_error("tfjs-backend-torch: unsupported dtype " + d);
+}
+
+const char *dtypeName(at::ScalarType t) {
+  switch (t) {
+    case at::kFloat: return "float32";
+    case at::kInt: return "int32";
+    case at::kBool: return "bool";
+    default: return "unsupported";
+  }
+}
+
+// Stored tensors are always contiguous and of a tfjs dtype; normalise kernel outputs here.
+static at::Tensor normalise(at::Tensor t) {
+  switch (t.scalar_type()) {
+    case at::kFloat: case at::kInt: case at::kBool: break;
+    case at::kDouble: case at::kHalf: case at::kBFloat16: t = t.to(at::kFloat); break;
+    default: t = t.to(at::kInt); break;  // int64 results (argmax, topk indices, ...)
+  }
+  return t.contiguous();
+}
+
+static int64_t put(at::Tensor t) {
+  int64_t id = g_next_id++;
+  g_store.emplace(id, normalise(std::move(t)));
+  return id;
+}
+
+static const at::Tensor &get(int64_t id) {
+  auto it = g_store.find(id);
+  if (it == g_store.end()) throw std::runtime_error("tfjs-backend-torch: unknown data id " + std::to_string(id));
+  return it->second;
+}
+
+static Napi::Value Init(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  std::string dev = info[0].As<Napi::String>().Utf8Value();
+  int threads = info[1].As<Napi::Number>().Int32Value();
+  if (threads > 0) at::set_num_threads(threads);
+  bool cuda = torch::cuda::is_available();
+  if (dev == "cuda" && !cuda) throw Napi::Error::New(env, "tfjs-backend-torch: CUDA requested but not available in the linked libtorch");
+  g_device = (dev == "cpu" || !cuda) ? at::Device(at::kCPU) : at::Device(at::kCUDA, 0);
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("device", g_device.is_cuda() ? "cuda" : "cpu");
+  out.Set("threads", at::get_num_threads());
+  out.Set("cudaAvailable", cuda);
+  return out;
+}
+
+static Napi::Value SetThreads(const Napi::CallbackInfo &info) {
+  int n = info[0].As<Napi::Number>().Int32Value();
+  if (n > 0) at::set_num_threads(n);
+  return Napi::Number::New(info.Env(), at::get_num_threads());
+}
+
+// write(values: TypedArray, shape: number[], dtype) -> id. Copies the values.
+static Napi::Value Write(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  Napi::TypedArray arr = info[0].As<Napi::TypedArray>();
+  Napi::Array shapeArr = info[1].As<Napi::Array>();
+  std::string dtype = info[2].As<Napi::String>().Utf8Value();
+  std::vector<int64_t> shape(shapeArr.Length());
+  int64_t n = 1;
+  for (uint32_t i = 0; i < shape.size(); i++) n *= (shape[i] = shapeArr.Get(i).As<Napi::Number>().Int64Value());
+  at::ScalarType st = scalarType(dtype);
+  // bool arrives as Uint8Array (0/1); int32 as Int32Array; float32 as Float32Array.
+  at::ScalarType src = st == at::kBool ? at::kByte : st;
+  size_t elem = at::elementSize(src);
+  if (arr.ByteLength() != static_cast<size_t>(n) * elem)
+    throw Napi::Error::New(env, "tfjs-backend-torch: write size mismatch for " + dtype);
+  at::Tensor cpu = at::empty(shape, at::TensorOptions().dtype(src));
+  if (n > 0) std::memcpy(cpu.data_ptr(), static_cast<uint8_t *>(arr.ArrayBuffer().Data()) + arr.ByteOffset(), n * elem);
+  if (st == at::kBool) cpu = cpu.ne(0);
+  return Napi::Number::New(env, static_cast<double>(put(cpu.to(g_device))));
+}
+
+// read(id) -> Float32Array | Int32Array | Uint8Array (bool), copied back from the device.
+static Napi::Value Read(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  at::Tensor t = get(info[0].As<Napi::Number>().Int64Value()).to(at::kCPU).contiguous();
+  if (t.scalar_type() == at::kBool) t = t.to(at::kByte);
+  size_t bytes = t.numel() * t.element_size();
+  Napi::ArrayBuffer buf = Napi::ArrayBuffer::New(env, bytes);
+  if (bytes) std::memcpy(buf.Data(), t.data_ptr(), bytes);
+  switch (t.scalar_type()) {
+    case at::kFloat: return Napi::Float32Array::New(env, t.numel(), buf, 0);
+    case at::kInt: return Napi::Int32Array::New(env, t.numel(), buf, 0);
+    default: return Napi::Uint8Array::New(env, t.numel(), buf, 0);
+  }
+}
+
+static Napi::Value Dispose(const Napi::CallbackInfo &info) {
+  g_store.erase(info[0].As<Napi::Number>().Int64Value());
+  return info.Env().Undefined();
+}
+
+// memory() -> { count, bytes }: bytes counts each distinct storage once (reshapes share storage).
+static Napi::Value Memory(const Napi::CallbackInfo &info) {
+  std::unordered_set<const void *> seen;
+  double bytes = 0;
+  for (auto &kv : g_store) {
+    const auto &st = kv.second.storage();
+    if (st && seen.insert(st.data()).second) bytes += static_cast<double>(st.nbytes());
+  }
+  Napi::Object out = Napi::Object::New(info.Env());
+  out.Set("count", static_cast<double>(g_store.size()));
+  out.Set("bytes", bytes);
+  return out;
+}
+
+static Napi::Value Shape(const Napi::CallbackInfo &info) {
+  const at::Tensor &t = get(info[0].As<Napi::Number>().Int64Value());
+  Napi::Array s = Napi::Array::New(info.Env(), t.dim());
+  for (int64_t i = 0; i < t.dim(); i++) s.Set(static_cast<uint32_t>(i), static_cast<double>(t.size(i)));
+  return s;
+}
+
+static Napi::Value Has(const Napi::CallbackInfo &info) {
+  return Napi::Boolean::New(info.Env(), g_kernels.count(info[0].As<Napi::String>().Utf8Value()) > 0);
+}
+
+// run(kernelName, inputIds: number[], attrs: any[]) -> [id, dtype, shape, id, dtype, shape, ...]
+static Napi::Value Run(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  std::string name = info[0].As<Napi::String>().Utf8Value();
+  auto it = g_kernels.find(name);
+  if (it == g_kernels.end()) throw Napi::Error::New(env, "tfjs-backend-torch: no native kernel " + name);
+  Napi::Array ids = info[1].As<Napi::Array>();
+  Tensors in(ids.Length());
+  for (uint32_t i = 0; i < ids.Length(); i++) in[i] = get(ids.Get(i).As<Napi::Number>().Int64Value());
+  Tensors outs;
+  try {
+    outs = it->second(in, Attrs(info[2].As<Napi::Array>()));
+  } catch (const c10::Error &e) {
+    throw Napi::Error::New(env, "tfjs-backend-torch: " + name + ": " + e.what_without_backtrace());
+  } catch (const std::exception &e) {
+    throw Napi::Error::New(env, "tfjs-backend-torch: " + name + ": " + e.what());
+  }
+  Napi::Array res = Napi::Array::New(env, outs.size() * 3);
+  for (size_t k = 0; k < outs.size(); k++) {
+    int64_t id = put(outs[k]);
+    const at::Tensor &t = g_store.at(id);
+    Napi::Array s = Napi::Array::New(env, t.dim());
+    for (int64_t i = 0; i < t.dim(); i++) s.Set(static_cast<uint32_t>(i), static_cast<double>(t.size(i)));
+    res.Set(static_cast<uint32_t>(3 * k), static_cast<double>(id));
+    res.Set(static_cast<uint32_t>(3 * k + 1), dtypeName(t.scalar_type()));
+    res.Set(static_cast<uint32_t>(3 * k + 2), s);
+  }
+  return res;
+}
+
+static Napi::Object Module(Napi::Env env, Napi::Object exports) {
+  registerMath(g_kernels);
+  registerShape(g_kernels);
+  registerNN(g_kernels);
+  exports.Set("init", Napi::Function::New(env, Init));
+  exports.Set("setThreads", Napi::Function::New(env, SetThreads));
+  exports.Set("write", Napi::Function::New(env, Write));
+  exports.Set("read", Napi::Function::New(env, Read));
+  exports.Set("dispose", Napi::Function::New(env, Dispose));
+  exports.Set("memory", Napi::Function::New(env, Memory));
+  exports.Set("shape", Napi::Function::New(env, Shape));
+  exports.Set("has", Napi::Function::New(env, Has));
+  exports.Set("run", Napi::Function::New(env, Run));
+  Napi::Array names = Napi::Array::New(env);
+  uint32_t i = 0;
+  for (auto &kv : g_kernels) names.Set(i++, kv.first);
+  exports.Set("kernels", names);
+  return exports;
+}
+
+}  // namespace tbt
+
+static Napi::Object InitModule(Napi::Env env, Napi::Object exports) { return tbt::Module(env, exports); }
+
+NODE_API_MODULE(torch_backend, InitModule)

@@ -1,0 +1,30 @@
+// Matrix multiplication and 2-D convolutions. Convolution geometry (SAME/VALID/explicit padding,
+// output size, dilation) comes from tfjs's computeConv2DInfo so that shapes match every backend
+// exactly; the addon receives strides, dilations and the four pad amounts.
+//
+// Conv2DBackpropInput / Conv2DBackpropFilter honour an optional `dilations` attr (tfjs's own
+// gradients never pass one because they refuse dilation > 1; callers using tf.customGrad do).
+import type { KernelDef, Attrs } from './types.js';
+import { native } from './types.js';
+import type { TF } from '../backend.js';
+
+type Shape4 = [number, number, number, number];
+
+function geometry(tf: TF, a: Attrs, xShape: number[], filterShape: number[]): unknown[] {
+  const format = tf.backend_util.convertConv2DDataFormat(a.dataFormat ?? 'NHWC');
+  const info = tf.backend_util.computeConv2DInfo(
+    xShape as Shape4, filterShape as Shape4, a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode, false, format,
+  );
+  const p = info.padInfo;
+  return [info.strideHeight, info.strideWidth, info.dilationHeight, info.dilationWidth, p.top, p.bottom, p.left, p.right, format === 'channelsLast'];
+}
+
+export const nnKernels: KernelDef[] = [
+  native('BatchMatMul', ['a', 'b'], (a) => [!!a.transposeA, !!a.transposeB]),
+  native('_FusedMatMul', ['a', 'b', 'bias', 'preluActivationWeights'], (a, i) => [
+    !!a.transposeA, !!a.transposeB, a.activation ?? 'linear', a.leakyreluAlpha ?? 0.2, i.bias != null, i.preluActivationWeights != null,
+  ]),
+  native('Conv2D', ['x', 'filter'], (a, i, tf) => geometry(tf, a, i.x.shape, i.filter.shape)),
+  native('Conv2DBackpropInput', ['dy', 'filter'], (a, i, tf) => [...geometry(tf, a, a.inputShape, i.filter.shape), [...a.inputShape]]),
+  native('Conv2DBackpropFilter', ['x', 'dy'], (a, i, tf) => [...geometry(tf, a, i.x.shape, a.filterShape), [...a.filterShape]]),
+];

@@ -1,0 +1,335 @@
+// Every kernel of the torch backend against tfjs-backend-cpu on random inputs, including
+// broadcasting, empty and size-1 dimensions and int32/bool where the kernel is used with them.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compare, seenKernels, setupTorch, tf } from './helpers.ts';
+import { torchKernelNames } from '../src/index.ts';
+
+beforeAll(async () => {
+  await setupTorch(1);
+  await tf.setBackend('torch');
+  await tf.setBackend('cpu');
+});
+
+type T = tf.Tensor;
+const f = (shape: number[], lo?: number, hi?: number) => ({ shape, lo, hi });
+const i32 = (shape: number[], lo?: number, hi?: number) => ({ shape, dtype: 'int32' as const, lo, hi });
+const b8 = (shape: number[]) => ({ shape, dtype: 'bool' as const });
+
+describe('binary element-wise with broadcasting', () => {
+  const shapes: [number[], number[]][] = [
+    [[3, 4], [3, 4]],
+    [[2, 3, 4], [4]],
+    [[2, 1, 4], [3, 1]],
+    [[1], [5, 1]],
+    [[0, 3], [3]],
+    [[], [2, 2]],
+  ];
+  const ops: Record<string, (a: T, b: T) => T> = {
+    add: tf.add, sub: tf.sub, mul: tf.mul, div: tf.div, maximum: tf.maximum, minimum: tf.minimum,
+    squaredDifference: tf.squaredDifference, less: tf.less, lessEqual: tf.lessEqual, greater: tf.greater,
+    greaterEqual: tf.greaterEqual, equal: tf.equal, notEqual: tf.notEqual, atan2: tf.atan2,
+  };
+  for (const [name, op] of Object.entries(ops)) {
+    it(name, async () => {
+      for (const [sa, sb] of shapes) await compare(op, [f(sa), f(sb)]);
+    });
+  }
+  it('int32 arithmetic (add, sub, mul, floorDiv, mod, maximum, pow, div)', async () => {
+    for (const op of [tf.add, tf.sub, tf.mul, tf.maximum, tf.minimum, tf.equal, tf.less] as ((a: T, b: T) => T)[]) {
+      await compare(op, [i32([2, 3]), i32([3])]);
+    }
+    await compare(tf.floorDiv, [i32([2, 3]), i32([3], 1, 4)]);
+    await compare(tf.div, [i32([2, 3]), i32([3], 1, 4)]); // int32 div -> FloorDiv in tfjs
+    await compare(tf.mod, [i32([2, 3]), i32([3], 1, 4)]);
+    await compare(tf.mod, [f([2, 3]), f([3], 0.5, 2)]);
+    await compare(tf.floorDiv, [f([2, 3]), f([3], 0.5, 2)]);
+    await compare(tf.pow, [i32([4], 0, 3), i32([4], 0, 3)]);
+  });
+  it('mixed float/int, pow, prelu, logical ops', async () => {
+    await compare((a, b) => tf.add(a, tf.cast(b, 'float32')), [f([2, 3]), i32([3])]);
+    await compare(tf.pow, [f([2, 3], 0.1, 2), f([3], -2, 2)]);
+    await compare(tf.prelu, [f([2, 3, 4]), f([4])]);
+    await compare(tf.logicalAnd, [b8([2, 3]), b8([3])]);
+    await compare(tf.logicalOr, [b8([2, 3]), b8([3])]);
+    await compare(tf.logicalXor, [b8([4]), b8([4])]);
+    await compare(tf.logicalXor, [b8([2, 4]), b8([4])], 1, 1e-5, (a, b) => tf.engine().runKernel('LogicalXor', { a, b }) as T);
+    await compare((a) => tf.logicalNot(a), [b8([5])]);
+    await compare((a, b, c) => tf.addN([a, b, c]), [f([2, 3]), f([2, 3]), f([2, 3])]);
+    await compare((a, b) => tf.addN([a, b]), [i32([4]), i32([4])]);
+  });
+});
+
+describe('unary', () => {
+  const shapes = [[3, 5], [0], [], [1, 1, 7]];
+  const general: Record<string, (x: T) => T> = {
+    neg: tf.neg, abs: tf.abs, square: tf.square, sign: tf.sign, relu: tf.relu, relu6: (x) => tf.relu6(tf.mul(x, 4)),
+    floor: tf.floor, ceil: tf.ceil, round: (x) => tf.round(tf.mul(x, 2)), exp: tf.exp, expm1: tf.expm1,
+    sigmoid: tf.sigmoid, tanh: tf.tanh, softplus: tf.softplus, elu: tf.elu, selu: tf.selu, erf: tf.erf,
+    sin: tf.sin, cos: tf.cos, tan: tf.tan, atan: tf.atan, sinh: tf.sinh, cosh: tf.cosh, asinh: tf.asinh,
+    step: (x) => tf.step(x, 0.3), leakyRelu: (x) => tf.leakyRelu(x, 0.1), clip: (x) => tf.clipByValue(x, -0.5, 0.7),
+    isNaN: (x) => tf.isNaN(tf.log(x)), isInf: (x) => tf.isInf(tf.div(1, tf.floor(x))), isFinite: (x) => tf.isFinite(tf.log(x)),
+    reciprocal: tf.reciprocal,
+  };
+  for (const [name, op] of Object.entries(general)) {
+    it(name, async () => {
+      for (const s of shapes) await compare(op, [f(s)]);
+    });
+  }
+  const positive: Record<string, (x: T) => T> = { log: tf.log, log1p: tf.log1p, sqrt: tf.sqrt, rsqrt: tf.rsqrt, acosh: (x) => tf.acosh(tf.add(x, 1)) };
+  for (const [name, op] of Object.entries(positive)) {
+    it(name, async () => {
+      for (const s of shapes) await compare(op, [f(s, 0.01, 3)]);
+    });
+  }
+  const unit: Record<string, (x: T) => T> = { asin: tf.asin, acos: tf.acos, atanh: tf.atanh };
+  for (const [name, op] of Object.entries(unit)) {
+    it(name, async () => compare(op, [f([4, 4], -0.95, 0.95)]));
+  }
+  it('int32 inputs', async () => {
+    for (const op of [tf.neg, tf.abs, tf.square, tf.sign, tf.relu, (x: T) => tf.clipByValue(x, -2, 3), tf.exp, (x: T) => tf.step(x)]) {
+      await compare(op, [i32([3, 4])]);
+    }
+  });
+  it('cast between float32, int32 and bool', async () => {
+    await compare((x) => tf.cast(x, 'int32'), [f([10], -3, 3)]);
+    await compare((x) => tf.cast(x, 'bool'), [f([10], -1, 1)]);
+    await compare((x) => tf.cast(x, 'float32'), [i32([10])]);
+    await compare((x) => tf.cast(x, 'bool'), [i32([10])]);
+    await compare((x) => tf.cast(x, 'float32'), [b8([10])]);
+    await compare((x) => tf.cast(x, 'int32'), [b8([10])]);
+    await compare((x) => tf.cast(x, 'float32'), [f([3])]);
+  });
+  it('eluGrad via gradient', async () => {
+    await compare((x) => tf.grad((y: T) => tf.elu(y).sum())(x), [f([3, 4])]);
+  });
+});
+
+describe('reductions', () => {
+  const red: Record<string, (x: T, axis?: number | number[], keep?: boolean) => T> = {
+    sum: tf.sum, mean: tf.mean, max: tf.max, min: tf.min, prod: tf.prod,
+  };
+  for (const [name, op] of Object.entries(red)) {
+    it(name, async () => {
+      for (const keep of [false, true]) {
+        await compare((x) => op(x, undefined, keep), [f([3, 4])]);
+        await compare((x) => op(x, 1, keep), [f([3, 4])]);
+        await compare((x) => op(x, -1, keep), [f([2, 3, 4], 0.5, 1.5)]);
+        await compare((x) => op(x, [0, 2], keep), [f([2, 3, 4], 0.5, 1.5)]);
+        await compare((x) => op(x, 0, keep), [f([1, 5])]);
+        await compare((x) => op(x, undefined, keep), [f([])]);
+      }
+      if (name !== 'mean') await compare((x) => op(x, 1), [i32([3, 4], -3, 3)]);
+    });
+  }
+  it('sum of empty dims and of bool', async () => {
+    await compare((x) => tf.sum(x, 1), [f([3, 0])]);
+    await compare((x) => tf.sum(x, 0), [b8([6, 2])]);
+    await compare((x) => tf.mean(x, 0), [i32([6, 2])]);
+  });
+  it('all / any', async () => {
+    await compare((x) => tf.all(x, 1), [b8([4, 3])]);
+    await compare((x) => tf.any(x, [0, 1], true), [b8([4, 3])]);
+    await compare((x) => tf.all(x), [b8([4, 3])]);
+  });
+  it('argMax / argMin', async () => {
+    await compare((x) => tf.argMax(x, -1), [f([3, 4, 5])]);
+    await compare((x) => tf.argMin(x, 1), [f([3, 4, 5])]);
+    await compare((x) => tf.argMax(x), [i32([7], -100, 100)]);
+  });
+  it('cumsum / cumprod with exclusive and reverse', async () => {
+    for (const excl of [false, true]) {
+      for (const rev of [false, true]) {
+        await compare((x) => tf.cumsum(x, 1, excl, rev), [f([3, 5])]);
+        await compare((x) => tf.cumprod(x, 0, excl, rev), [f([3, 5], 0.5, 1.5)]);
+      }
+    }
+    await compare((x) => tf.cumsum(x, 0), [i32([6])]);
+  });
+  it('softmax / logSoftmax', async () => {
+    await compare((x) => tf.softmax(x), [f([2, 3, 7], -5, 5)]);
+    await compare((x) => tf.softmax(x, 1), [f([4, 1])]);
+    await compare((x) => tf.logSoftmax(x), [f([2, 6], -5, 5)]);
+    await compare((x) => tf.logSoftmax(x), [f([2, 6], -5, 5)], 1, 1e-5, (x) => tf.engine().runKernel('LogSoftmax', { logits: x }, { axis: -1 }) as T);
+    await compare((x) => tf.grad((y: T) => tf.softmax(y).mul(tf.range(0, 6)).sum())(x), [f([3, 6])]);
+  });
+  it('moments (layer norm building block)', async () => {
+    await compare((x) => { const m = tf.moments(x, -1, true); return [m.mean, m.variance]; }, [f([2, 5, 8])]);
+  });
+});
+
+describe('layout', () => {
+  it('reshape, expandDims, squeeze, transpose', async () => {
+    await compare((x) => tf.reshape(x, [4, -1]), [f([2, 3, 4])]);
+    await compare((x) => tf.expandDims(x, -1), [f([2, 3])]);
+    await compare((x) => tf.squeeze(x), [f([1, 3, 1])]);
+    await compare((x) => tf.transpose(x, [2, 0, 1]), [f([2, 3, 4])]);
+    await compare((x) => tf.transpose(x), [i32([2, 3])]);
+    await compare((x) => tf.reshape(x, [0, 5]), [f([0, 5])]);
+  });
+  it('slice', async () => {
+    await compare((x) => tf.slice(x, [1, 0], [2, -1]), [f([4, 5])]);
+    await compare((x) => tf.slice(x, [0, 2, 1], [1, 1, 2]), [f([2, 3, 4])]);
+    await compare((x) => tf.slice(x, [2], [0]), [i32([5])]);
+  });
+  it('stridedSlice', async () => {
+    await compare((x) => tf.stridedSlice(x, [1, 0], [4, 5], [2, 2]), [f([5, 6])]);
+    await compare((x) => tf.stridedSlice(x, [4, 5], [0, 0], [-1, -2]), [f([5, 6])]);
+    await compare((x) => tf.stridedSlice(x, [0, 1], [0, 3], [1, 1], 1, 0), [f([3, 4])]);
+    await compare((x) => tf.stridedSlice(x, [1], [2], [1], 0, 0, 0, 0, 1), [f([3, 4])]);
+    await compare((x) => tf.stridedSlice(x, [0, 0, 0], [2, 3, 4], [1, 1, 3]), [f([2, 3, 4])]);
+    await compare((x) => tf.stridedSlice(x, [0], [1], [1], 0, 0, 0, 1), [f([3])]);
+  });
+  it('concat, stack, unstack, split', async () => {
+    await compare((a, b) => tf.concat([a, b], 1), [f([2, 3]), f([2, 4])]);
+    await compare((a, b) => tf.concat([a, b], -1), [f([2, 0]), f([2, 4])]);
+    await compare((a, b, c) => tf.concat([a, b, c], 0), [i32([1, 2]), i32([2, 2]), i32([3, 2])]);
+    await compare((a) => tf.concat([a], 0), [f([3])]);
+    await compare((a, b) => tf.stack([a, b], 2), [f([2, 3]), f([2, 3])]);
+    await compare((a, b) => tf.stack([a, b], -1), [i32([4]), i32([4])]);
+    await compare((a) => tf.unstack(a, 1), [f([2, 3, 2])]);
+    await compare((a) => tf.split(a, 2, 1), [f([3, 4])]);
+    await compare((a) => tf.split(a, [1, -1, 2], 0), [f([6, 2])]);
+  });
+  it('pad, tile, reverse, broadcastTo', async () => {
+    await compare((x) => tf.pad(x, [[1, 2], [0, 3]], 0.5), [f([2, 3])]);
+    await compare((x) => tf.pad(x, [[2, 0], [0, 0], [1, 1]]), [f([1, 2, 3])]);
+    await compare((x) => tf.pad(x, [[1, 1]]), [i32([3])]);
+    await compare((x) => tf.tile(x, [2, 3]), [f([2, 3])]);
+    await compare((x) => tf.tile(x, [3]), [i32([2])]);
+    await compare((x) => tf.reverse(x, [0, -1]), [f([2, 3, 4])]);
+    await compare((x) => tf.broadcastTo(x, [2, 3, 4]), [f([3, 1])]);
+    await compare((x) => tf.broadcastTo(x, [2, 3, 4]), [f([3, 1])], 1, 1e-5, (x) => tf.engine().runKernel('BroadcastTo', { x }, { shape: [2, 3, 4], inputShape: [3, 1] }) as T);
+  });
+  it('fill, zerosLike, onesLike, range, oneHot', async () => {
+    await compare(() => tf.fill([2, 3], 1.5), []);
+    await compare(() => tf.fill([3], 7, 'int32'), []);
+    await compare((x) => tf.zerosLike(x), [f([2, 3])]);
+    await compare((x) => tf.onesLike(x), [i32([2, 3])]);
+    await compare(() => tf.range(0, 10, 3), []);
+    await compare(() => tf.range(5, 0, -1.5), []);
+    await compare(() => tf.range(1, 8, 2, 'int32'), []);
+    await compare((x) => tf.oneHot(x, 4), [i32([2, 3], -1, 4)]);
+    await compare((x) => tf.oneHot(x, 5, 2, -1), [i32([6], 0, 4)]);
+  });
+  it('gather and its gradient (unsortedSegmentSum)', async () => {
+    await compare((x, i) => tf.gather(x, i), [f([5, 3]), i32([2, 4], 0, 4)]);
+    await compare((x, i) => tf.gather(x, i, 1), [f([2, 5, 3]), i32([4], 0, 4)]);
+    await compare((x, i) => tf.gather(x, i, 0), [i32([5]), i32([3], 0, 4)]);
+    await compare((x, i) => tf.grad((y: T) => tf.gather(y, i).mul(2).sum())(x), [f([5, 3]), i32([2, 4], 0, 4)]);
+    await compare((x, i) => tf.unsortedSegmentSum(x, i as tf.Tensor1D, 4), [f([6, 2]), i32([6], 0, 3)]);
+  });
+  it('where (select), topk', async () => {
+    await compare((c, a, b) => tf.where(c, a, b), [b8([3, 4]), f([3, 4]), f([3, 4])]);
+    await compare((c, a, b) => tf.where(c, a, b), [b8([2, 1]), f([3]), f([2, 3])]);
+    await compare((c, a, b) => tf.where(c, a, b), [b8([4]), i32([4]), i32([4])]);
+    await compare((x) => { const r = tf.topk(x, 3); return [r.values, r.indices]; }, [f([2, 10])]);
+  });
+  it('clone / identity', async () => {
+    await compare((x) => tf.clone(x), [f([2, 2])]);
+  });
+});
+
+describe('matMul and convolutions', () => {
+  it('matMul with transposes and batch (incl. broadcasting batch)', async () => {
+    for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]]) {
+      const a = ta ? [7, 5] : [5, 7];
+      const b = tb ? [3, 7] : [7, 3];
+      await compare((x, y) => tf.matMul(x, y, ta, tb), [f(a), f(b)]);
+      await compare((x, y) => tf.matMul(x, y, ta, tb), [f([4, ...a]), f([4, ...b])]);
+    }
+    await compare((x, y) => tf.matMul(x, y), [f([2, 3, 4, 5]), f([1, 1, 5, 2])]);
+    await compare((x, y) => tf.matMul(x, y), [f([0, 4]), f([4, 3])]);
+    await compare((x, y) => tf.matMul(x, y), [f([1, 1]), f([1, 1])]);
+    await compare((x, y) => tf.matMul(x, y), [i32([2, 3]), i32([3, 2])]);
+  });
+  it('fused matMul with bias and activation', async () => {
+    await compare((x, y, b) => tf.fused.matMul({ a: x, b: y, bias: b, activation: 'relu' }), [f([4, 5]), f([5, 3]), f([3])]);
+    await compare((x, y) => tf.fused.matMul({ a: x, b: y, transposeB: true, activation: 'sigmoid' }), [f([4, 5]), f([3, 5])]);
+  });
+  const convCases: { x: [number, number, number, number]; w: [number, number, number, number]; strides: number; pad: 'same' | 'valid'; dil: number }[] = [
+    { x: [2, 1, 20, 6], w: [1, 3, 6, 4], strides: 1, pad: 'same', dil: 1 },
+    { x: [2, 1, 20, 6], w: [1, 3, 6, 4], strides: 1, pad: 'same', dil: 3 },
+    { x: [2, 1, 30, 6], w: [1, 3, 6, 4], strides: 1, pad: 'valid', dil: 9 },
+    { x: [1, 5, 7, 3], w: [2, 2, 3, 2], strides: 1, pad: 'same', dil: 2 },
+    { x: [2, 8, 9, 3], w: [3, 3, 3, 5], strides: 2, pad: 'same', dil: 1 },
+    { x: [1, 7, 7, 2], w: [3, 2, 2, 2], strides: 2, pad: 'valid', dil: 1 },
+    { x: [3, 1, 1, 4], w: [1, 1, 4, 6], strides: 1, pad: 'valid', dil: 1 },
+  ];
+  it('conv2d forward (strides, SAME/VALID, dilations)', async () => {
+    for (const c of convCases) {
+      await compare((x, w) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, c.strides, c.pad, 'NHWC', c.dil), [f(c.x), f(c.w)]);
+    }
+    await compare((x, w) => tf.conv1d(x as tf.Tensor3D, w as tf.Tensor3D, 1, 'same', 'NWC', 2), [f([2, 11, 3]), f([3, 3, 4])]);
+  });
+  it('conv2d gradients at dilation 1 (tfjs grads) and conv2dTranspose', async () => {
+    for (const c of convCases.filter((k) => k.dil === 1)) {
+      await compare(
+        (x, w, dy) => {
+          const g = tf.grads((a: T, b: T) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.strides, c.pad).mul(dy).sum());
+          return g([x, w]);
+        },
+        [f(c.x), f(c.w), f(tf.tidy(() => tf.conv2d(tf.zeros(c.x) as tf.Tensor4D, tf.zeros(c.w) as tf.Tensor4D, c.strides, c.pad)).shape as number[])],
+      );
+    }
+    await compare((x, w) => tf.conv2dTranspose(x as tf.Tensor4D, w as tf.Tensor4D, [1, 10, 4, 2], [2, 1], 'same'), [f([1, 5, 4, 3]), f([1, 3, 2, 3])]);
+  });
+  it('Conv2DBackpropInput / Conv2DBackpropFilter with dilations, against the tap-sum reference', async () => {
+    // The cpu backend cannot differentiate dilated convs; compare the native kernels on torch with
+    // an explicit tap sum (pad, shifted slices, matMul) differentiated by tfjs on cpu.
+    await tf.setBackend('torch');
+    const B = 2, L = 17, C = 3, O = 4, k = 3;
+    for (const dil of [1, 2, 5]) {
+      for (const causal of [false, true]) {
+        const r = () => tf.randomUniform([B, L, C], -1, 1, 'float32', 7);
+        const xv = r().dataSync();
+        const wv = tf.randomUniform([k, C, O], -1, 1, 'float32', 8).dataSync();
+        const dyv = tf.randomUniform([B, L, O], -1, 1, 'float32', 9).dataSync();
+        const left = causal ? (k - 1) * dil : dil;
+        const right = causal ? 0 : dil;
+        const tapSum = (x: T, w: T) => {
+          const xp = tf.pad(x, [[0, 0], [left, right], [0, 0]]);
+          const taps = [0, 1, 2].map((t) => tf.slice(xp, [0, t * dil, 0], [B, L, C]));
+          return tf.matMul(tf.concat(taps, 2).reshape([B * L, k * C]), w.reshape([k * C, O])).reshape([B, L, O]);
+        };
+        await tf.setBackend('cpu');
+        const [refDx, refDw] = tf.grads((x: T, w: T) => tapSum(x, w).mul(tf.tensor(dyv, [B, L, O])).sum())([
+          tf.tensor(xv, [B, L, C]),
+          tf.tensor(wv, [k, C, O]),
+        ]);
+        const refY = tapSum(tf.tensor(xv, [B, L, C]), tf.tensor(wv, [k, C, O]));
+        const want = [refY.dataSync(), refDx.dataSync(), refDw.dataSync()];
+        await tf.setBackend('torch');
+        const x4 = tf.tensor(xv, [B, 1, L, C]);
+        const xPad = tf.pad(x4, [[0, 0], [0, 0], [left, right], [0, 0]]);
+        const w4 = tf.tensor(wv, [1, k, C, O]);
+        const dy4 = tf.tensor(dyv, [B, 1, L, O]);
+        const attrs = { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dimRoundingMode: undefined, dilations: [1, dil] };
+        const y = tf.engine().runKernel('Conv2D', { x: xPad, filter: w4 }, attrs as never) as T;
+        const dxPad = tf.engine().runKernel('Conv2DBackpropInput', { dy: dy4, filter: w4 }, { ...attrs, inputShape: xPad.shape } as never) as T;
+        const dx = tf.slice(dxPad, [0, 0, left, 0], [B, 1, L, C]);
+        const dw = tf.engine().runKernel('Conv2DBackpropFilter', { x: xPad, dy: dy4 }, { ...attrs, filterShape: w4.shape } as never) as T;
+        // Same with explicit asymmetric padding handled inside the kernels.
+        const explicit = { ...attrs, pad: [[0, 0], [0, 0], [left, right], [0, 0]] };
+        const y2 = tf.engine().runKernel('Conv2D', { x: x4, filter: w4 }, explicit as never) as T;
+        const dx2 = tf.engine().runKernel('Conv2DBackpropInput', { dy: dy4, filter: w4 }, { ...explicit, inputShape: x4.shape } as never) as T;
+        const dw2 = tf.engine().runKernel('Conv2DBackpropFilter', { x: x4, dy: dy4 }, { ...explicit, filterShape: w4.shape } as never) as T;
+        for (const k2 of ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter']) seenKernels.add(k2);
+        const gotAll = [[y, dx, dw], [y2, dx2, dw2]];
+        for (const got of gotAll) {
+          got.forEach((t, n) => {
+            const g = t.dataSync();
+            expect(g.length).toBe(want[n].length);
+            for (let q = 0; q < g.length; q++) expect(Math.abs(g[q] - want[n][q])).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(want[n][q])));
+          });
+        }
+      }
+    }
+    await tf.setBackend('cpu');
+  });
+});
+
+afterAll(() => {
+  // Every kernel the backend registers must have been exercised against cpu above.
+  const missing = torchKernelNames().filter((k) => !seenKernels.has(k));
+  expect(missing).toEqual([]);
+});
