@@ -28,6 +28,8 @@ export class StepExecutor {
   }
 
   async execute(name: string): Promise<StepOutcome> {
+    // Let the runner report the step as running before the step reports anything itself.
+    await Promise.resolve();
     const s = this.step(name);
     const work = prepareWorkDir(this.cache, s.build.key, s.start);
     if (existsSync(work) && readdirSync(work).length) {

@@ -75,7 +75,7 @@ export async function planPipeline(p: Pipeline, cache: CacheLayout, sel: Selecti
     let reason: string;
     if (decision === 'cached') reason = history?.key === key ? 'cached: nothing changed' : `cached: an identical build is in the cache (${key.slice(0, 8)})`;
     else if (forced) reason = 'forced (--force)';
-    else if (hasWork) reason = `${whyRuns(history, build)}; resumes its interrupted work dir`;
+    else if (hasWork) reason = history ? `${whyRuns(history, build)}; resumes its interrupted work dir` : 'resumes its interrupted work dir';
     else if (manifest) reason = `${whyRuns(history, build)}; continues the published entry`;
     else reason = whyRuns(history, build);
     byName.set(s.name, {
