@@ -1,6 +1,7 @@
 // Replays the recorded run through the real dashboard reporter on this terminal, up to the middle
 // of Text2Mel training, then waits like a long step. The first `q` asks for a graceful stop; the
 // second stops now: the step and the run end as interrupted, the dashboard closes, exit code 130.
+// With --crash it throws instead of waiting, to show the terminal is given back after a crash.
 // Run by test/ui/dashboard-tmux.test.ts inside tmux; also handy to look at by hand.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createDashboardReporter } from '../../src/ui/dashboard.tsx';
@@ -34,6 +35,7 @@ for (const event of events) {
   reporter.onEvent(event);
   await sleep(EVENT_GAP_MS);
 }
+if (process.argv.includes('--crash')) throw new Error('demo: crashed on purpose');
 await sleep(GIVE_UP_MS);
 await reporter.close();
 console.log('demo: nobody pressed q');
