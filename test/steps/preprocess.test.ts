@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { computeFeatures, TINY_FEATURES } from '../../src/audio/features.ts';
 import { encodeWav, type WavEncoding } from '../../src/audio/wav.ts';
-import { UserError } from '../../src/steps/contract.ts';
+import { StepInterrupted, UserError } from '../../src/steps/contract.ts';
 import { readFeatures, type CorpusUtterance } from '../../src/steps/formats.ts';
 import { preprocess, resolveFeatureConfig, type PreprocessParams } from '../../src/steps/preprocess.ts';
 import { sha256 } from '../../src/util/hash.ts';
@@ -132,6 +132,16 @@ describe('preprocess step', () => {
     const [stereo, mono] = index.utterances;
     expect(stereo.duration).toBeCloseTo(1.2, 6);
     expect(Math.abs(stereo.frames - mono.frames)).toBeLessThanOrEqual(1);
+  }, 60_000);
+
+  it('stops with StepInterrupted when the run is aborted, writing no features.json', async () => {
+    const corpus = makeTempDir('corpus-');
+    writeCorpus(corpus, [clip('a', 0.5, 150), clip('b', 0.5, 160)]);
+    const abort = new AbortController();
+    abort.abort();
+    const ctx = makeContext<PreprocessParams>({ config: 'tiny', workers: 1 }, { inputs: { corpus }, signal: abort.signal });
+    await expect(preprocess.run(ctx)).rejects.toThrow(StepInterrupted);
+    expect(() => readFeatures(ctx.outDir)).toThrow(/missing/);
   }, 60_000);
 
   it('resolves the feature config from the base config and overrides', () => {
