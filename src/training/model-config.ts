@@ -1,0 +1,42 @@
+// The model config of a training step (`config: tiny | default | { base, ...overrides }`) and its
+// agreement with the features it trains on.
+import { UserError } from '../steps/contract.ts';
+import type { FeatureConfig } from '../steps/formats.ts';
+import { SSRN_DEFAULT, SSRN_TINY, TEXT2MEL_DEFAULT, TEXT2MEL_TINY, withOverrides, type SsrnConfig, type Text2MelConfig } from '../models/config.ts';
+
+type ConfigParam = 'tiny' | 'default' | Record<string, unknown> | undefined;
+
+function pick<T extends { nMels: number }>(param: ConfigParam, features: FeatureConfig, tiny: T, dflt: T): { config: T; label: string; tiny: boolean } {
+  // No explicit size: the one whose mel count matches the features.
+  const auto = features.n_mels === tiny.nMels ? 'tiny' : 'default';
+  if (param === undefined || typeof param === 'string') {
+    const size = param ?? auto;
+    return { config: size === 'tiny' ? tiny : dflt, label: size, tiny: size === 'tiny' };
+  }
+  const { base, ...over } = param as { base?: string } & Record<string, unknown>;
+  const size = base ?? auto;
+  if (size !== 'tiny' && size !== 'default') throw new UserError(`config.base must be tiny or default, got '${size}'`);
+  try {
+    return { config: withOverrides(size === 'tiny' ? tiny : dflt, over), label: `${size} with overrides`, tiny: size === 'tiny' };
+  } catch (err) {
+    throw new UserError(`config: ${(err as Error).message}`);
+  }
+}
+
+const mismatch = (what: string, featureValue: number, label: string, modelValue: number, featuresPath: string) =>
+  new UserError(`the features have ${what} = ${featureValue} (${featuresPath}) but the model config '${label}' expects ${modelValue}; use config: ${modelValue === featureValue ? '' : 'tiny/default matching the preprocess step, '}or override it`);
+
+export function text2melConfigFor(param: ConfigParam, features: FeatureConfig, featuresPath: string) {
+  const r = pick<Text2MelConfig>(param, features, TEXT2MEL_TINY, TEXT2MEL_DEFAULT);
+  if (r.config.nMels !== features.n_mels) throw mismatch('n_mels', features.n_mels, r.label, r.config.nMels, featuresPath);
+  return r;
+}
+
+export function ssrnConfigFor(param: ConfigParam, features: FeatureConfig, featuresPath: string) {
+  const r = pick<SsrnConfig>(param, features, SSRN_TINY, SSRN_DEFAULT);
+  if (r.config.nMels !== features.n_mels) throw mismatch('n_mels', features.n_mels, r.label, r.config.nMels, featuresPath);
+  const bins = features.n_fft / 2 + 1;
+  if (r.config.fBins !== bins) throw mismatch('n_fft/2+1', bins, r.label, r.config.fBins, featuresPath);
+  if (2 ** r.config.upsamples !== features.r) throw mismatch('r', features.r, r.label, 2 ** r.config.upsamples, featuresPath);
+  return r;
+}

@@ -1,0 +1,98 @@
+// The `with:` block shared by train-text2mel and train-ssrn, its JSON Schema and its defaults.
+import type { JsonSchema } from '../steps/contract.ts';
+
+export interface TrainParams {
+  /** tiny | default | overrides on a base ({ base: tiny, d: 32, ... }). Default: matches the features. */
+  config?: 'tiny' | 'default' | Record<string, unknown>;
+  steps?: number;
+  batch_size?: number;
+  lr?: number;
+  warmup?: number;
+  checkpoint_every?: number;
+  keep_checkpoints?: number;
+  plot_every?: number;
+  log_every?: number;
+  validation?: number;
+  seed?: number;
+  init_from?: string;
+  freeze?: string[];
+  crop_frames?: number;
+  align_by?: number;
+  on_no_alignment?: 'warn' | 'stop';
+  finetune_steps?: number;
+  guided_attention?: 'per_utterance' | 'ref';
+}
+
+export interface ResolvedTrainParams {
+  steps: number;
+  batchSize: number;
+  lr: number;
+  warmup: number;
+  checkpointEvery: number;
+  keepCheckpoints: number;
+  plotEvery: number;
+  logEvery: number;
+  validation: number;
+  seed: number;
+  initFrom?: string;
+  freeze: string[];
+  cropFrames: number;
+  alignBy: number;
+  onNoAlignment: 'warn' | 'stop';
+  finetuneSteps: number;
+  guidedAttention: 'per_utterance' | 'ref';
+}
+
+const posInt = (description: string): JsonSchema => ({ type: 'integer', minimum: 1, description });
+
+export function trainParamsSchema(network: 'text2mel' | 'ssrn'): JsonSchema {
+  const props: Record<string, JsonSchema> = {
+    config: {
+      description: 'model size: tiny, default, or an object of overrides ({ base: tiny, d: 32 }); default: the size matching the features',
+      oneOf: [{ enum: ['tiny', 'default'] }, { type: 'object' }],
+    },
+    steps: posInt('total training steps (a budget: raising it continues the run)'),
+    batch_size: posInt('utterances per batch (default 32; tiny 16)'),
+    lr: { type: 'number', exclusiveMinimum: 0, description: 'peak learning rate η0 of the Noam schedule (default 0.001)' },
+    warmup: posInt('Noam warm-up steps (default 4000; tiny 400)'),
+    checkpoint_every: posInt('steps between checkpoints (default 1000)'),
+    keep_checkpoints: posInt('checkpoints kept besides the best one (default 3)'),
+    plot_every: posInt('steps between plots (default 500)'),
+    log_every: posInt('steps between logged metrics and validation (default 50)'),
+    validation: { type: 'integer', minimum: 0, description: 'held-out utterances for validation (default 8)' },
+    seed: { type: 'integer', description: 'seed of batching, dropout, crops and init (default 1)' },
+    init_from: { type: 'string', description: 'name of an upstream training step (in needs) whose weights start this run' },
+    freeze: { type: 'array', items: { type: 'string' }, description: 'layer name prefixes that get no updates, e.g. TextEnc or Text2Mel/AudioDec/HC_7' },
+    finetune_steps: { type: 'integer', minimum: 0, description: 'on a resumed run whose dataset changed, train this many steps more than the checkpoint (default 0: just up to steps)' },
+  };
+  if (network === 'text2mel') {
+    props.align_by = posInt('step by which the attention must be diagonal (default 3000; default config 20000)');
+    props.on_no_alignment = { enum: ['warn', 'stop'], description: 'what to do when attention is not diagonal by align_by (default warn)' };
+    props.guided_attention = { enum: ['per_utterance', 'ref'], description: "guided attention weights: per utterance (recommended) or REF's fixed grid" };
+  } else {
+    props.crop_frames = posInt('reduced frames per training crop (default 64; tiny 16)');
+  }
+  return { type: 'object', additionalProperties: false, properties: props };
+}
+
+export function resolveTrainParams(p: TrainParams, tiny: boolean): ResolvedTrainParams {
+  return {
+    steps: p.steps ?? (tiny ? 5000 : 200_000),
+    batchSize: p.batch_size ?? (tiny ? 16 : 32),
+    lr: p.lr ?? 1e-3,
+    warmup: p.warmup ?? (tiny ? 400 : 4000),
+    checkpointEvery: p.checkpoint_every ?? 1000,
+    keepCheckpoints: p.keep_checkpoints ?? 3,
+    plotEvery: p.plot_every ?? 500,
+    logEvery: p.log_every ?? 50,
+    validation: p.validation ?? 8,
+    seed: p.seed ?? 1,
+    initFrom: p.init_from,
+    freeze: p.freeze ?? [],
+    cropFrames: p.crop_frames ?? (tiny ? 16 : 64),
+    alignBy: p.align_by ?? (tiny ? 3000 : 20_000),
+    onNoAlignment: p.on_no_alignment ?? 'warn',
+    finetuneSteps: p.finetune_steps ?? 0,
+    guidedAttention: p.guided_attention ?? 'per_utterance',
+  };
+}

@@ -1,0 +1,96 @@
+// Text2Mel training task (design note §4.1, §5.3, §5.4): loss = L1 + BD + guided attention.
+import { tf } from '../models/backend.ts';
+import { Text2Mel } from '../models/text2mel.ts';
+import type { Text2MelConfig } from '../models/config.ts';
+import { INFERENCE, type RunMode } from '../models/layers.ts';
+import { binaryDivergence, guidedAttentionLoss, l1Loss } from '../models/losses.ts';
+import { UserError } from '../steps/contract.ts';
+import { collateText2Mel, type Text2MelBatch } from './collate.ts';
+import type { Loaded } from './dataset.ts';
+import { diagonality } from './diagonality.ts';
+import type { TrainTask, Validation } from './loop.ts';
+
+export interface Text2MelTaskOptions {
+  guidedAttention: 'per_utterance' | 'ref';
+  alignBy: number;
+  onNoAlignment: 'warn' | 'stop';
+  warn(message: string): void;
+}
+
+export class Text2MelTask implements TrainTask<Text2MelBatch> {
+  readonly network = 'text2mel';
+  readonly withMag = false;
+  readonly terms = ['l1', 'bd', 'att'];
+  readonly model: Text2Mel;
+  private warned = false;
+
+  constructor(readonly modelConfig: Text2MelConfig, seed: number, private readonly opts: Text2MelTaskOptions) {
+    this.model = new Text2Mel(modelConfig, seed);
+  }
+
+  get store() {
+    return this.model.store;
+  }
+
+  collate(items: Loaded[]): Text2MelBatch {
+    return collateText2Mel(items, this.modelConfig.nMels);
+  }
+
+  disposeBatch(b: Text2MelBatch): void {
+    tf.dispose([b.ids, b.mel, b.s]);
+  }
+
+  private terms3(b: Text2MelBatch, run: RunMode) {
+    const out = this.model.forward(b.ids, b.s, run);
+    const ref = this.opts.guidedAttention === 'ref' ? { maxN: this.modelConfig.maxN, maxT: this.modelConfig.maxT } : undefined;
+    const l1 = l1Loss(out.mel, b.mel);
+    const bd = binaryDivergence(out.logits, b.mel);
+    const att = guidedAttentionLoss(out.alignment, b.textLens, b.frameLens, this.modelConfig.g, ref);
+    return { out, l1, bd, att, total: tf.addN([l1, bd, att]) as tf.Scalar };
+  }
+
+  losses(b: Text2MelBatch, run: RunMode) {
+    const { l1, bd, att, total } = this.terms3(b, run);
+    return { total, terms: { l1, bd, att } };
+  }
+
+  /** Teacher-forced loss without dropout, and mean diagonality, over the validation set. */
+  validate(batches: Loaded[][]): Validation {
+    let lossSum = 0, count = 0, diagSum = 0;
+    let alignment: Validation['alignment'];
+    for (const items of batches) {
+      const b = this.collate(items);
+      const [loss, align] = tf.tidy(() => {
+        const r = this.terms3(b, INFERENCE);
+        return [r.total.dataSync()[0], r.out.alignment.dataSync() as Float32Array] as const;
+      });
+      const [, tb, nb] = [items.length, b.s.shape[1], b.ids.shape[1]];
+      items.forEach((_, i) => {
+        const a = align.subarray(i * tb * nb, (i + 1) * tb * nb);
+        diagSum += diagonality(a, nb, b.textLens[i], b.frameLens[i]);
+        if (!alignment) {
+          // First validation utterance as N rows × T' cols (text vertical), real lengths only.
+          const rows = b.textLens[i], cols = b.frameLens[i];
+          const matrix = new Float32Array(rows * cols);
+          for (let t = 0; t < cols; t++) for (let n = 0; n < rows; n++) matrix[n * cols + t] = a[t * nb + n];
+          alignment = { matrix, rows, cols };
+        }
+      });
+      lossSum += loss * items.length;
+      count += items.length;
+      this.disposeBatch(b);
+    }
+    return { valLoss: lossSum / count, metrics: { diagonality: diagSum / count }, alignment };
+  }
+
+  /** Alignment watchdog: diagonality < 0.5 once step ≥ align_by. */
+  afterValidation(step: number, v: Validation): void {
+    if (step < this.opts.alignBy || this.warned || v.metrics.diagonality >= 0.5) return;
+    const advice =
+      `attention is not diagonal by step ${step} (diagonality ${v.metrics.diagonality.toFixed(2)} < 0.5, align_by ${this.opts.alignBy}): ` +
+      'lower the learning rate (lr), check that the transcripts match the audio, or use shorter clips';
+    if (this.opts.onNoAlignment === 'stop') throw new UserError(advice);
+    this.opts.warn(advice);
+    this.warned = true;
+  }
+}
