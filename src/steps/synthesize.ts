@@ -1,0 +1,115 @@
+// `synthesize`: speak sentences with a trained Text2Mel (+ SSRN) — design note §6. Writes
+// wavs/<id>.wav, plots/<id>.alignment.png, plots/<id>.mel.png and synthesis.json (SynthesisIndex);
+// reports progress in sentences and the real-time factor (audio seconds / wall seconds).
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeJsonAtomic } from '../util/atomic.ts';
+import { resolveSentenceFile } from '../data/sentence-list.ts';
+import { UserError, type JsonSchema, type StepContext, type StepKind } from './contract.ts';
+import type { SynthesisIndex } from './formats.ts';
+
+export interface SynthesizeParams {
+  /** The train-text2mel step (must be in needs). */
+  text2mel: string;
+  /** The train-ssrn step (in needs); left out: mel pseudo-inverse + Griffin-Lim (a preview). */
+  ssrn?: string;
+  /** A file of sentences (one per line, relative to the pipeline) or the sentences themselves. */
+  sentences: string | string[];
+  checkpoint?: 'latest' | 'best' | number;
+  max_frames?: number;
+  griffin_lim_iters?: number;
+  power?: number;
+  batch_size?: number;
+}
+
+const paramsSchema: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['text2mel', 'sentences'],
+  properties: {
+    text2mel: { type: 'string', description: 'name of the train-text2mel step (must be in needs)' },
+    ssrn: { type: 'string', description: 'name of the train-ssrn step (in needs); without it the mel is inverted directly (preview quality)' },
+    sentences: {
+      description: 'a text file with one sentence (or paragraph) per line, relative to the pipeline, or a list of sentences',
+      oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' }, minItems: 1 }],
+    },
+    checkpoint: {
+      description: 'which checkpoint of both models: latest, best (lowest validation loss) or a step number',
+      oneOf: [{ enum: ['latest', 'best'] }, { type: 'integer', minimum: 0 }],
+      default: 'latest',
+    },
+    max_frames: { type: 'integer', minimum: 1, description: "reduced frames per sentence at most (default: the model's max_T)" },
+    griffin_lim_iters: { type: 'integer', minimum: 1, description: 'Griffin-Lim iterations (default 32 for n_fft 512 voices, else 50)' },
+    power: { type: 'number', exclusiveMinimum: 0, description: 'magnitude sharpening exponent (default 1.0 for n_fft 512, else 1.5; design note §9.1)' },
+    batch_size: { type: 'integer', minimum: 1, default: 8, description: 'sentences generated together' },
+  },
+};
+
+function inputDir(ctx: StepContext<SynthesizeParams>, param: 'text2mel' | 'ssrn'): string {
+  const step = ctx.params[param]!;
+  const dir = ctx.inputs[step];
+  if (!dir) throw new UserError(`synthesize: ${param} '${step}' must also be listed in needs`);
+  return dir;
+}
+
+function sentencesOf(p: SynthesizeParams, projectDir: string): string[] {
+  if (Array.isArray(p.sentences)) return p.sentences;
+  const file = resolveSentenceFile(p.sentences, projectDir);
+  if (!existsSync(file)) throw new UserError(`synthesize: sentence file ${file} not found`);
+  const lines = readFileSync(file, 'utf8').split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
+  if (lines.length === 0) throw new UserError(`synthesize: sentence file ${file} has no sentences`);
+  return lines;
+}
+
+/** n_fft 512 is the tiny feature size (§9); its Griffin-Lim and power defaults differ (§9, §9.1). */
+const isTinyFft = (nFft: number) => nFft <= 512;
+
+async function run(ctx: StepContext<SynthesizeParams>): Promise<void> {
+  const { selectBackend } = await import('../models/backend.ts');
+  const { readTrainedModelDoc } = await import('../models/load-trained.ts');
+  const { synthesizeSentences } = await import('../synthesis/synthesize.ts');
+  const p = ctx.params;
+  const text2melDir = inputDir(ctx, 'text2mel');
+  const ssrnDir = p.ssrn ? inputDir(ctx, 'ssrn') : undefined;
+  const sentences = sentencesOf(p, ctx.projectDir);
+  await selectBackend(ctx.backend, ctx.log);
+  const nFft = Number(readTrainedModelDoc(text2melDir).features.n_fft);
+  const tiny = isTinyFft(nFft);
+  const result = await synthesizeSentences({
+    text2melDir, ssrnDir, sentences,
+    which: p.checkpoint ?? 'latest',
+    maxFrames: p.max_frames,
+    griffinLimIters: p.griffin_lim_iters ?? (tiny ? 32 : 50),
+    power: p.power ?? (tiny ? 1.0 : 1.5),
+    batchSize: p.batch_size ?? 8,
+    outDir: ctx.outDir,
+    log: ctx.log, warn: ctx.warn,
+    onProgress: (done, total) => ctx.progress(done, total, 'sentences'),
+  });
+  const index: SynthesisIndex = {
+    kind: 'synthesis',
+    speaker: result.speaker ?? p.text2mel,
+    sampleRate: result.sampleRate,
+    sentences: result.sentences,
+    failed: result.failed,
+  };
+  writeJsonAtomic(join(ctx.outDir, 'synthesis.json'), index);
+  for (const s of result.sentences) {
+    ctx.artifact(join(ctx.outDir, s.wav), 'audio', `${s.id}: ${s.text.slice(0, 50)}`);
+    if (s.alignmentPng) ctx.artifact(join(ctx.outDir, s.alignmentPng), 'image', `${s.id} attention`);
+    if (s.melPng) ctx.artifact(join(ctx.outDir, s.melPng), 'image', `${s.id} mel`);
+  }
+  if (result.wallSeconds > 0) ctx.metric('rtf', result.audioSeconds / result.wallSeconds);
+  ctx.log(`synthesised ${result.sentences.length} of ${sentences.length} sentences, ${result.audioSeconds.toFixed(1)} s of audio in ${result.wallSeconds.toFixed(1)} s (real-time factor ${(result.audioSeconds / result.wallSeconds).toFixed(2)})`);
+  if (result.sentences.length === 0) throw new UserError(`synthesize: none of the ${sentences.length} sentences could be spoken (see synthesis.json failed)`);
+}
+
+export const synthesize: StepKind<SynthesizeParams> = {
+  kind: 'synthesize',
+  version: 1,
+  description: 'speak sentences with a trained Text2Mel + SSRN: WAVs, attention and mel plots, synthesis.json',
+  paramsSchema,
+  inputs: (params, projectDir) => (typeof params.sentences === 'string' ? [resolveSentenceFile(params.sentences, projectDir)] : []),
+  resources: { cpu: 1 },
+  run,
+};
