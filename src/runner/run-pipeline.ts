@@ -11,14 +11,17 @@ import { planPipeline, type Plan, type Selection, type StepPlan } from './plan.t
 import { runMachine, type RunContext } from './run.machine.ts';
 import { readRunSnapshot, writeRunSnapshot, type RunSnapshot } from './run-snapshot.ts';
 import { stepMachine } from './step.machine.ts';
+import type { StopRequests } from './stop-requests.ts';
 
 export interface RunOptions {
   cacheDir: string;
   jobs?: number;
   selection: Selection;
   reporter: Reporter;
-  /** Receives the runner's own notices (stale lock takeover). */
+  /** Receives the runner's own notices (stale lock takeover, stopping). */
   notice: (message: string) => void;
+  /** Stop requests (SIGINT, dashboard keys, watch): the first stops steps cleanly, the second kills them. */
+  stop: StopRequests;
 }
 
 export const defaultJobs = () => availableParallelism();
@@ -113,21 +116,21 @@ export async function runPipeline(pipeline: Pipeline, opts: RunOptions): Promise
     });
   };
 
-  let sigints = 0;
-  const onSigint = () => {
-    sigints += 1;
-    if (sigints === 1) opts.notice('interrupting: running steps stop cleanly (Ctrl-C again to kill them)');
-    actor.send({ type: sigints === 1 ? 'INTERRUPT' : 'KILL' });
+  const onStop = (count: number) => {
+    if (count === 1) opts.notice('interrupting: running steps stop cleanly (Ctrl-C again to kill them)');
+    actor.send({ type: count === 1 ? 'INTERRUPT' : 'KILL' });
   };
-  process.on('SIGINT', onSigint);
+  const unsubscribe = opts.stop.subscribe(onStop);
   try {
     actor.subscribe((snap) => onSnapshot(String(snap.value), snap.context));
     actor.start();
+    // A request that came before the run started (watch restarting) applies at once.
+    if (opts.stop.count > 0) onStop(opts.stop.count);
     await toPromise(actor).catch(() => undefined);
     const final = actor.getSnapshot();
     return String(final.value) as RunState;
   } finally {
-    process.off('SIGINT', onSigint);
+    unsubscribe();
     lock.release();
   }
 }

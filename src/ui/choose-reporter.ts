@@ -4,10 +4,19 @@ import type { Reporter } from './events.ts';
 import { createJsonReporter } from './json-reporter.ts';
 import { createPlainReporter } from './plain-reporter.ts';
 
-export async function chooseReporter(opts: { json?: boolean; plain?: boolean }): Promise<Reporter> {
+export interface ReporterChoice {
+  json?: boolean;
+  plain?: boolean;
+  /**
+   * The dashboard puts stdin in raw mode, so Ctrl-C arrives as a key, not as SIGINT: its q and
+   * Ctrl-C presses come here and must reach the runner's stop path.
+   */
+  onInterrupt: () => void;
+}
+
+export async function chooseReporter(opts: ReporterChoice): Promise<Reporter> {
   if (opts.json) return createJsonReporter();
   if (opts.plain || !process.stdout.isTTY) return createPlainReporter();
-  // TTY: switch to the dashboard once src/ui/dashboard.tsx exists, by replacing the next line with
-  // `return (await import('./dashboard.tsx')).createDashboardReporter();`
-  return createPlainReporter();
+  const { createDashboardReporter } = await import('./dashboard.tsx');
+  return createDashboardReporter({ onInterrupt: () => opts.onInterrupt() });
 }
