@@ -61,26 +61,23 @@ function sentencesOf(p: SynthesizeParams, projectDir: string): string[] {
   return lines;
 }
 
-/** n_fft 512 is the tiny feature size (§9); its Griffin-Lim and power defaults differ (§9, §9.1). */
-const isTinyFft = (nFft: number) => nFft <= 512;
-
 async function run(ctx: StepContext<SynthesizeParams>): Promise<void> {
   const { selectBackend } = await import('../models/backend.ts');
   const { readTrainedModelDoc } = await import('../models/load-trained.ts');
   const { synthesizeSentences } = await import('../synthesis/synthesize.ts');
+  const { vocoderDefaults } = await import('../synthesis/vocoder-defaults.ts');
   const p = ctx.params;
   const text2melDir = inputDir(ctx, 'text2mel');
   const ssrnDir = p.ssrn ? inputDir(ctx, 'ssrn') : undefined;
   const sentences = sentencesOf(p, ctx.projectDir);
   await selectBackend(ctx.backend, ctx.log);
-  const nFft = Number(readTrainedModelDoc(text2melDir).features.n_fft);
-  const tiny = isTinyFft(nFft);
+  const defaults = vocoderDefaults(Number(readTrainedModelDoc(text2melDir).features.n_fft));
   const result = await synthesizeSentences({
     text2melDir, ssrnDir, sentences,
     which: p.checkpoint ?? 'latest',
     maxFrames: p.max_frames,
-    griffinLimIters: p.griffin_lim_iters ?? (tiny ? 32 : 50),
-    power: p.power ?? (tiny ? 1.0 : 1.5),
+    griffinLimIters: p.griffin_lim_iters ?? defaults.griffinLimIters,
+    power: p.power ?? defaults.power,
     batchSize: p.batch_size ?? 8,
     outDir: ctx.outDir,
     log: ctx.log, warn: ctx.warn,

@@ -1,0 +1,97 @@
+// `vcpipe say "Any text here." [--pipeline pipelines/demo.yaml] [--cache DIR] [--out file.wav]
+// [--play] [--checkpoint latest|best|N]`: speak one text with the newest voice a pipeline has
+// trained into the cache. Exit codes: 0 spoken, 2 bad input (no trained model, unspeakable text).
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { delimiter, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { UserError } from '../steps/contract.ts';
+import { cacheDirOf } from '../runner/commands/options.ts';
+import { selectBackend } from '../models/backend.ts';
+import { readTrainedModelDoc } from '../models/load-trained.ts';
+import { findVoice } from './find-trained.ts';
+import type { CheckpointChoice } from './load-voice.ts';
+import { synthesizeSentences } from './synthesize.ts';
+import { vocoderDefaults } from './vocoder-defaults.ts';
+
+export const SAY_USAGE = 'usage: vcpipe say "Any text here." [--pipeline pipelines/demo.yaml] [--cache DIR] [--out file.wav] [--play] [--checkpoint latest|best|N]';
+
+const PLAYERS = ['aplay', 'paplay', 'afplay'];
+
+export interface SayIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+const stdio: SayIo = {
+  out: (line) => void process.stdout.write(line + '\n'),
+  err: (line) => void process.stderr.write(line + '\n'),
+};
+
+function parseCheckpoint(v: string | undefined): CheckpointChoice {
+  if (v === undefined || v === 'latest' || v === 'best') return v ?? 'latest';
+  if (/^\d+$/.test(v)) return Number(v);
+  throw new UserError(`--checkpoint must be latest, best or a step number, got '${v}'`);
+}
+
+/** First of the players found on PATH. */
+function findPlayer(): string | undefined {
+  const dirs = (process.env.PATH ?? '').split(delimiter).filter(Boolean);
+  return PLAYERS.find((p) => dirs.some((d) => existsSync(join(d, p))));
+}
+
+export async function sayCommand(argv: string[], io: SayIo = stdio): Promise<number> {
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        pipeline: { type: 'string', default: 'pipelines/demo.yaml' },
+        cache: { type: 'string' },
+        out: { type: 'string', default: 'say.wav' },
+        play: { type: 'boolean', default: false },
+        checkpoint: { type: 'string' },
+      },
+    });
+    const text = positionals.join(' ');
+    if (!text.trim()) throw new UserError(`nothing to say\n${SAY_USAGE}`);
+    const which = parseCheckpoint(values.checkpoint);
+    const cacheDir = cacheDirOf(values.cache);
+    const shownCache = values.cache ?? './cache';
+    const pipeline = values.pipeline!;
+    const voice = findVoice(resolve(pipeline), cacheDir);
+    const retrain = `run: npx vcpipe run ${pipeline}`;
+    if (!voice.text2mel) throw new UserError(`no trained text2mel in ${shownCache} for ${pipeline} — ${retrain}`);
+    if (!voice.ssrn) throw new UserError(`no trained ssrn in ${shownCache} for ${pipeline} — ${retrain}`);
+
+    await selectBackend('auto', io.err);
+    const defaults = vocoderDefaults(Number(readTrainedModelDoc(voice.text2mel.dir).features.n_fft));
+    const work = mkdtempSync(join(tmpdir(), 'vcpipe-say-'));
+    try {
+      const result = await synthesizeSentences({
+        text2melDir: voice.text2mel.dir, ssrnDir: voice.ssrn.dir, sentences: [text], which,
+        griffinLimIters: defaults.griffinLimIters, power: defaults.power, batchSize: 8, outDir: work,
+        log: io.err, warn: io.err,
+      });
+      const spoken = result.sentences[0];
+      if (!spoken) throw new UserError(`cannot say that: ${result.failed[0]?.reason ?? 'nothing was spoken'}`);
+      copyFileSync(join(work, spoken.wav), values.out!);
+      io.out(`${values.out}: ${spoken.seconds.toFixed(2)} s (${voice.text2mel.step} + ${voice.ssrn.step}, real-time factor ${(result.audioSeconds / result.wallSeconds).toFixed(2)})`);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+    if (values.play) {
+      const player = findPlayer();
+      if (!player) io.err(`vcpipe say: --play: none of ${PLAYERS.join(', ')} found; the WAV is ${values.out}`);
+      else spawnSync(player, [values.out!], { stdio: 'inherit' });
+    }
+    return 0;
+  } catch (err) {
+    if (err instanceof UserError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.err(`vcpipe say: ${(err as Error).message}`);
+      return 2;
+    }
+    throw err;
+  }
+}
