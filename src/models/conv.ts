@@ -91,7 +91,8 @@ export function torchConv(x: tf.Tensor3D, kernel: tf.Tensor3D, spec: ConvSpec): 
  * - torch: native kernels with dilation gradients.
  * - training elsewhere: tap sum. wasm has no conv weight gradient at all; on cpu the tap sum's
  *   forward+backward is 10–25× faster than tf.conv1d's at δ = 1 and tf.conv1d has none at δ > 1.
- * - inference, k = 3: tf.conv1d (forward 1.0–2.8× faster than the tap sum on wasm and cpu).
+ * - inference, k = 3: tf.conv1d (forward 1.0–2.8× faster than the tap sum on wasm and cpu); so
+ *   gradients need `training: true` on those backends.
  * - k = 1: a plain matMul (the tap sum with one tap).
  */
 export function convImpl(backend: string, spec: ConvSpec, training: boolean): ConvImpl {

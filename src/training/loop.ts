@@ -120,6 +120,8 @@ export async function trainLoop<B>(
     pruneCheckpoints(root, p.keepCheckpoints);
   };
 
+  // A warm start is recorded as checkpoint step 0 (the weights this run starts from).
+  if (!latest && p.initFrom) await checkpoint();
   ctx.progress(step, target, 'steps');
   if (step < target) loader.prefetch(String(step), batchItems(step));
   while (step < target) {
