@@ -1,82 +1,97 @@
-// vcpipe's command line: parses arguments and hands over to one command module.
-// Exit codes: 0 ok, 1 a step failed, 2 bad input, 130 interrupted.
-import { parseArgs } from 'node:util';
+// vcpipe's command line: parses arguments and hands over to one command module. Each command
+// accepts the common options plus its own set, so a misplaced option is an error, not ignored.
+// Exit codes: 0 ok, 1 a step failed (or check-data found problems), 2 bad input, 130 interrupted.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UserError } from './steps/contract.ts';
-import { cleanCommand } from './runner/commands/clean.ts';
-import { graphCommand } from './runner/commands/graph.ts';
 import { HELP } from './runner/commands/help.ts';
 import { cacheDirOf, type CliOptions } from './runner/commands/options.ts';
-import { planCommand } from './runner/commands/plan.ts';
-import { runCommand } from './runner/commands/run.ts';
-import { statusCommand } from './runner/commands/status.ts';
-import { validateCommand } from './runner/commands/validate.ts';
 import { parseOverride } from './runner/overrides.ts';
 import { PipelineProblems, formatProblem } from './runner/problems.ts';
 
-const COMMANDS: Record<string, { run: (o: CliOptions) => Promise<number>; needsFile: boolean }> = {
-  run: { run: runCommand, needsFile: true },
-  plan: { run: planCommand, needsFile: true },
-  status: { run: statusCommand, needsFile: false },
-  clean: { run: cleanCommand, needsFile: true },
-  validate: { run: validateCommand, needsFile: false },
-  graph: { run: graphCommand, needsFile: true },
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+interface Command {
+  /** Imported on use, so `vcpipe plan` does not load what `vcpipe run` or `report` need. */
+  load: () => Promise<(o: CliOptions) => Promise<number>>;
+  /** 'one': exactly one pipeline file; 'optional': zero or one; 'many': any number. */
+  files: 'one' | 'optional' | 'many';
+  options?: Options;
+}
+
+const COMMON: Options = { help: { type: 'boolean', short: 'h' }, cache: { type: 'string' }, set: { type: 'string', multiple: true } };
+const SELECTION: Options = { only: { type: 'string' }, from: { type: 'string' }, force: { type: 'string', multiple: true } };
+const OUTPUT: Options = { jobs: { type: 'string' }, plain: { type: 'boolean' }, json: { type: 'boolean' } };
+
+const COMMANDS: Record<string, Command> = {
+  run: {
+    load: async () => (await import('./runner/commands/run.ts')).runCommand,
+    files: 'one',
+    options: { ...SELECTION, ...OUTPUT, 'dry-run': { type: 'boolean' }, 'warm-start': { type: 'boolean' } },
+  },
+  plan: { load: async () => (await import('./runner/commands/plan.ts')).planCommand, files: 'one', options: { ...SELECTION, json: { type: 'boolean' } } },
+  status: { load: async () => (await import('./runner/commands/status.ts')).statusCommand, files: 'optional' },
+  'check-data': { load: async () => (await import('./runner/commands/check-data.ts')).checkDataCommand, files: 'one', options: { step: { type: 'string' } } },
+  report: { load: async () => (await import('./runner/commands/report.ts')).reportCommand, files: 'one', options: { out: { type: 'string' } } },
+  clean: { load: async () => (await import('./runner/commands/clean.ts')).cleanCommand, files: 'one' },
+  validate: { load: async () => (await import('./runner/commands/validate.ts')).validateCommand, files: 'many' },
+  graph: { load: async () => (await import('./runner/commands/graph.ts')).graphCommand, files: 'one' },
 };
+
+/** Commands that read their own arguments. */
+const OWN_ARGS: Record<string, () => Promise<(argv: string[]) => Promise<number>>> = {
+  doctor: async () => (await import('./doctor.ts')).doctorCommand,
+};
+
+const ALL = [...Object.keys(COMMANDS), ...Object.keys(OWN_ARGS)];
 
 export async function main(argv: string[]): Promise<number> {
   const out = (line: string) => void process.stdout.write(line + '\n');
   const err = (line: string) => void process.stderr.write(line + '\n');
+  const [name, ...rest] = argv;
+  if (name === undefined || name.startsWith('-')) {
+    const help = name === '--help' || name === '-h';
+    (help ? out : err)(HELP.main!);
+    return help ? 0 : 2;
+  }
+  if (OWN_ARGS[name]) return (await OWN_ARGS[name]())(rest);
+  const command = COMMANDS[name];
+  if (!command) {
+    err(`vcpipe: unknown command '${name}' (commands: ${ALL.join(', ')})`);
+    return 2;
+  }
   try {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        cache: { type: 'string' },
-        set: { type: 'string', multiple: true },
-        only: { type: 'string' },
-        from: { type: 'string' },
-        force: { type: 'string', multiple: true },
-        'dry-run': { type: 'boolean' },
-        jobs: { type: 'string' },
-        plain: { type: 'boolean' },
-        json: { type: 'boolean' },
-      },
-    });
-    const [name, ...files] = positionals;
-    const command = name ? COMMANDS[name] : undefined;
-    if (!name || (values.help && !command)) {
-      out(HELP.main!);
-      return values.help ? 0 : 2;
-    }
-    if (!command) {
-      err(`vcpipe: unknown command '${name}' (commands: ${Object.keys(COMMANDS).join(', ')})`);
-      return 2;
-    }
-    if (values.help) {
+    const { values, positionals: files } = parseArgs({ args: rest, allowPositionals: true, options: { ...COMMON, ...command.options } });
+    const v = values as Record<string, string | boolean | string[] | undefined>;
+    if (v.help) {
       out(HELP[name]!);
       return 0;
     }
-    if (command.needsFile && files.length !== 1) {
-      err(`vcpipe ${name}: expected one pipeline file (see vcpipe ${name} --help)`);
+    if ((command.files === 'one' && files.length !== 1) || (command.files === 'optional' && files.length > 1)) {
+      err(`vcpipe ${name}: expected ${command.files === 'one' ? 'one pipeline file' : 'at most one pipeline file'} (see vcpipe ${name} --help)`);
       return 2;
     }
-    const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
+    const jobs = v.jobs === undefined ? undefined : Number(v.jobs);
     if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1)) {
-      err(`vcpipe: --jobs must be a whole number >= 1, got '${values.jobs}'`);
+      err(`vcpipe: --jobs must be a whole number >= 1, got '${v.jobs}'`);
       return 2;
     }
-    return await command.run({
+    const run = await command.load();
+    return await run({
       file: files[0],
       files,
-      cacheDir: cacheDirOf(values.cache),
-      overrides: (values.set ?? []).map(parseOverride),
-      only: values.only,
-      from: values.from,
-      force: values.force ?? [],
-      dryRun: values['dry-run'] ?? false,
+      cacheDir: cacheDirOf(v.cache as string | undefined),
+      overrides: ((v.set as string[] | undefined) ?? []).map(parseOverride),
+      only: v.only as string | undefined,
+      from: v.from as string | undefined,
+      force: (v.force as string[] | undefined) ?? [],
+      dryRun: v['dry-run'] === true,
       jobs,
-      plain: values.plain ?? false,
-      json: values.json ?? false,
+      plain: v.plain === true,
+      json: v.json === true,
+      warmStart: v['warm-start'] === true,
+      step: v.step as string | undefined,
+      outFile: v.out as string | undefined,
+      restart: v.restart === true,
       out,
       err,
     });

@@ -49,11 +49,15 @@ function reportCrashedRun(prev: RunSnapshot | undefined, emit: (e: RunEvent) => 
 export async function runPipeline(pipeline: Pipeline, opts: RunOptions): Promise<RunState> {
   const cache = new CacheLayout(opts.cacheDir);
   const lock = acquireLock(cache.lock, opts.notice);
+  const progress = new Map<string, { done: number; total: number; unit?: string }>();
+  const metrics = new Map<string, Record<string, number>>();
+  const artifacts = new Map<string, { path: string; kind: string; label?: string }[]>();
   const emit = (e: RunEvent) => {
     if (e.type === 'progress') progress.set(e.step, { done: e.done, total: e.total, unit: e.unit });
+    if (e.type === 'metric') metrics.set(e.step, { ...metrics.get(e.step), [e.name]: e.value });
+    if (e.type === 'artifact') artifacts.set(e.step, [...(artifacts.get(e.step) ?? []), { path: e.path, kind: e.kind, label: e.label }]);
     opts.reporter.onEvent(e);
   };
-  const progress = new Map<string, { done: number; total: number; unit?: string }>();
   let plan: Plan | undefined;
   let executor: StepExecutor | undefined;
   const machine = runMachine.provide({
@@ -110,7 +114,7 @@ export async function runPipeline(pipeline: Pipeline, opts: RunOptions): Promise
       steps: Object.fromEntries(
         Object.entries(ctx.steps).map(([name, s]) => {
           const p = plan!.steps.find((x) => x.name === name)!;
-          return [name, { state: s.state, kind: p.kind, key: p.build.key, reason: p.reason, workDir: executor?.workDirOf(name), startedAt: stepStarted.get(name), endedAt: stepEnded.get(name), error: s.error, log: s.log, progress: progress.get(name) }];
+          return [name, { state: s.state, kind: p.kind, key: p.build.key, reason: p.reason, workDir: executor?.workDirOf(name), startedAt: stepStarted.get(name), endedAt: stepEnded.get(name), error: s.error, log: s.log, progress: progress.get(name), metrics: metrics.get(name), artifacts: artifacts.get(name) }];
         }),
       ),
     });

@@ -17,6 +17,10 @@ export interface StepSnapshot {
   error?: string;
   log?: string;
   progress?: { done: number; total: number; unit?: string };
+  /** Last value of each metric the step reported in this run (for `vcpipe report`). */
+  metrics?: Record<string, number>;
+  /** Files the step announced in this run (absolute paths). */
+  artifacts?: { path: string; kind: string; label?: string }[];
 }
 
 export interface RunSnapshot {

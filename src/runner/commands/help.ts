@@ -8,6 +8,9 @@ Commands:
   run <pipeline.yaml>       run the steps in dependency order, skipping cached ones
   plan <pipeline.yaml>      show what would run and why, with estimated durations
   status [<pipeline.yaml>]  the last run's state (also after a crash)
+  check-data <pipeline.yaml>  check the corpus of its corpus steps (lengths, characters, silence, clipping)
+  report <pipeline.yaml>    write the last run's HTML report (steps, times, metrics, plots, audio)
+  doctor                    check this machine: Node, tensor backends, flite, espeak-ng, disk
   clean <pipeline.yaml>     remove cache entries the current plan no longer uses
   validate [files...]       check pipelines (default: pipelines/*.yaml)
   graph <pipeline.yaml>     print the step graph
@@ -43,6 +46,19 @@ those of other pipelines sharing the cache), printing each one and the bytes fre
 
 Checks pipeline files against the pipeline schema and each step kind's params schema; prints
 one line per problem as file:line:column. Exit 2 on any problem.`,
+  'check-data': `Usage: vcpipe check-data <pipeline.yaml> [--step NAME] [--set ...] [--cache DIR]
+
+Checks the corpus of each corpus step (kinds ljspeech, speech-corpus; or only --step NAME):
+clip lengths and a histogram, clips over the model's maximum, characters outside the
+vocabulary, long silence at the ends, clipping, speaking-rate outliers, undecodable audio.
+A corpus step that is not cached runs first (alone, like run --only; its log goes to stderr).
+Exit 0 when nothing was found, 1 when the report lists findings, 2 on bad input.`,
+  report: `Usage: vcpipe report <pipeline.yaml> [--out FILE] [--set ...] [--cache DIR]
+
+Writes one self-contained HTML page about the pipeline's last run: each step's state and time,
+final metrics (from the run's metric events and metrics.jsonl), the PNGs under each step's
+plots/ (and announced images), and an audio player per synthesised WAV. Prints the file's
+path. Default FILE: <cache>/reports/<pipeline name>.html.`,
   graph: `Usage: vcpipe graph <pipeline.yaml>
 
 Prints the steps as a text DAG: each step indented under what it needs.`,

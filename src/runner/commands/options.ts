@@ -14,6 +14,14 @@ export interface CliOptions {
   jobs?: number;
   plain: boolean;
   json: boolean;
+  /** `run --warm-start` (always on in watch): see RunOptions.warmStart. */
+  warmStart: boolean;
+  /** `check-data --step NAME`. */
+  step?: string;
+  /** `report --out FILE`. */
+  outFile?: string;
+  /** `watch --restart`: a change interrupts the current run instead of queueing a follow-up. */
+  restart: boolean;
   out: (line: string) => void;
   err: (line: string) => void;
 }

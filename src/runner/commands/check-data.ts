@@ -1,0 +1,57 @@
+// `vcpipe check-data <file> [--step NAME]`: checks the corpus of each corpus step (ljspeech,
+// speech-corpus) before anyone trains on it. A corpus step that is not cached runs first (alone,
+// like `run --only`); its published corpus.json is then checked. Exit 1 when anything is found.
+import { checkCorpus, formatCheckReport, type CheckReport } from '../../data/check-corpus.ts';
+import { readCorpus } from '../../steps/formats.ts';
+import { createPlainReporter } from '../../ui/plain-reporter.ts';
+import { CacheLayout } from '../cache-layout.ts';
+import { loadPipeline } from '../load-pipeline.ts';
+import { planPipeline } from '../plan.ts';
+import { PipelineProblems } from '../problems.ts';
+import { runPipeline } from '../run-pipeline.ts';
+import { StopRequests } from '../stop-requests.ts';
+import type { CliOptions } from './options.ts';
+import { EXIT } from './run.ts';
+
+const CORPUS_KINDS = ['ljspeech', 'speech-corpus'];
+
+/** True when the report lists anything under a finding heading (what formatCheckReport prints). */
+const hasFindings = (r: CheckReport) =>
+  [r.tooLong, r.characters, r.silence, r.clipping, r.rateOutliers, r.unreadable].some((list) => list.length > 0);
+
+export async function checkDataCommand(o: CliOptions): Promise<number> {
+  const pipeline = await loadPipeline(o.file!, o.overrides);
+  const cache = new CacheLayout(o.cacheDir);
+  const corpusSteps = pipeline.steps.filter((s) => CORPUS_KINDS.includes(s.kind) && (o.step === undefined || s.name === o.step));
+  if (corpusSteps.length === 0) {
+    const why = o.step === undefined ? 'has no corpus step' : `has no corpus step named '${o.step}'`;
+    throw new PipelineProblems([{ where: o.file!, message: `${why} (corpus kinds: ${CORPUS_KINDS.join(', ')})` }]);
+  }
+  let found = false;
+  for (const step of corpusSteps) {
+    const planned = (await planPipeline(pipeline, cache)).steps.find((s) => s.name === step.name)!;
+    if (planned.decision === 'runs') {
+      // The run's log goes to stderr, so stdout holds only the report.
+      o.err(`${step.name} is not cached: running it first`);
+      const stop = new StopRequests();
+      const offSigint = stop.onSigint();
+      try {
+        const state = await runPipeline(pipeline, {
+          cacheDir: o.cacheDir,
+          selection: { only: step.name },
+          reporter: createPlainReporter(process.stderr),
+          notice: (m) => o.err(`vcpipe: ${m}`),
+          stop,
+        });
+        if (state !== 'succeeded') return EXIT[state as keyof typeof EXIT] ?? 1;
+      } finally {
+        offSigint();
+      }
+    }
+    // Running does not change the key: the entry it published is the planned one.
+    const report = checkCorpus(readCorpus(cache.entry(planned.build.key)));
+    o.out(`${corpusSteps.length > 1 ? `\n== ${step.name}\n` : ''}${formatCheckReport(report)}`);
+    found ||= hasFindings(report);
+  }
+  return found ? 1 : 0;
+}

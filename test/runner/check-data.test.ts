@@ -1,0 +1,51 @@
+// `vcpipe check-data` through the real CLI on an ljspeech step over real WAV files.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { vcpipe } from './cli-helpers.ts';
+import { writeTone, writeTonePairs } from './tone-corpus.ts';
+
+const PIPELINE = `name: voice
+steps:
+  corpus: { kind: ljspeech, with: { root: recordings } }
+  upper:
+    kind: shell
+    needs: [corpus]
+    with: { run: [node, -e, "1"], outputs: [] }
+`;
+
+describe('vcpipe check-data', { timeout: 120_000 }, () => {
+  it('runs the corpus step when needed, prints the report, and exits 1 on findings', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vcpipe-check-data-'));
+    writeTonePairs(join(dir, 'recordings'), ['a', 'b', 'c']);
+    writeFileSync(join(dir, 'p.yaml'), PIPELINE);
+
+    const first = await vcpipe(dir, ['check-data', 'p.yaml']);
+    expect(first.exitCode, first.all).toBe(0);
+    expect(first.stderr).toContain('corpus is not cached: running it first');
+    expect(first.stdout).toMatch(/^3 clips, 0\.0 min of audio \(shortest 0\.5 s, median 0\.5 s, longest 0\.5 s\)/);
+    expect(first.stdout).toContain('No problems found.');
+
+    // A clipped recording: the corpus input changed, so the step reruns and the report says so.
+    writeTone(join(dir, 'recordings', 'loud.wav'), 0.5, 1.2);
+    writeFileSync(join(dir, 'recordings', 'loud.txt'), 'a short test sentence');
+    const second = await vcpipe(dir, ['check-data', 'p.yaml', '--step', 'corpus']);
+    expect(second.exitCode, second.all).toBe(1);
+    expect(second.stdout).toMatch(/Clipping \(over 0\.1 % of samples at full scale\): 1 clips\n {2}loud: \d+\.\d\d % of samples/);
+
+    const cached = await vcpipe(dir, ['check-data', 'p.yaml']);
+    expect(cached.stderr).not.toContain('running it first');
+    expect(cached.exitCode).toBe(1);
+  });
+
+  it('names the problem when there is no such corpus step', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vcpipe-check-data-'));
+    writeFileSync(join(dir, 'p.yaml'), PIPELINE);
+    const r = await vcpipe(dir, ['check-data', 'p.yaml', '--step', 'upper']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain("p.yaml: has no corpus step named 'upper' (corpus kinds: ljspeech, speech-corpus)");
+    const help = await vcpipe(dir, ['check-data', '--help']);
+    expect(help.stdout).toContain('Usage: vcpipe check-data <pipeline.yaml> [--step NAME]');
+  });
+});
