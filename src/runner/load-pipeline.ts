@@ -61,8 +61,12 @@ export async function loadPipeline(file: string, overrides: Override[] = []): Pr
   const overridden = new Map<string, string>();
   const loc = new Locator(file, doc, lines, overridden);
   if (doc.errors.length) {
+    // Duplicate keys are independent problems; after the first syntax error the parser's further
+    // complaints are consequences of it (hundreds of lines for one missing quote), so keep one.
+    const firstSyntax = doc.errors.find((e) => e.code !== 'DUPLICATE_KEY');
+    const shown = doc.errors.filter((e) => e.code === 'DUPLICATE_KEY' || e === firstSyntax);
     throw new PipelineProblems(
-      doc.errors.map((e) => ({
+      shown.map((e) => ({
         where: loc.at(e.pos[0]),
         message: e.code === 'DUPLICATE_KEY' ? e.message.replace(/ at line.*$/s, '') : `not valid YAML: ${e.message.split('\n')[0]}`,
       })),

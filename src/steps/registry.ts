@@ -12,6 +12,9 @@ const registry: Record<string, () => Promise<AnyStepKind>> = {
   'speech-corpus': () => import('./speech-corpus.ts').then((m) => m.speechCorpus),
   preprocess: () => import('./preprocess.ts').then((m) => m.preprocess),
   evaluate: () => import('./evaluate.ts').then((m) => m.evaluateStep),
+  'train-text2mel': () => import('./train-text2mel.ts').then((m) => m.trainText2Mel),
+  'train-ssrn': () => import('./train-ssrn.ts').then((m) => m.trainSsrn),
+  synthesize: () => import('./synthesize.ts').then((m) => m.synthesize),
 };
 
 export function stepKindNames(): string[] {
