@@ -52,8 +52,13 @@ export async function sayCommand(argv: string[], io: SayIo = stdio): Promise<num
         out: { type: 'string', default: 'say.wav' },
         play: { type: 'boolean', default: false },
         checkpoint: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
       },
     });
+    if (values.help) {
+      io.out(`${SAY_USAGE}\n  Speaks the text with the newest trained Text2Mel and SSRN of the pipeline (in its cache) into a WAV.`);
+      return 0;
+    }
     const text = positionals.join(' ');
     if (!text.trim()) throw new UserError(`nothing to say\n${SAY_USAGE}`);
     const which = parseCheckpoint(values.checkpoint);
