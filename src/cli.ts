@@ -28,7 +28,7 @@ const COMMANDS: Record<string, Command> = {
     files: 'one',
     options: { ...SELECTION, ...OUTPUT, 'dry-run': { type: 'boolean' }, 'warm-start': { type: 'boolean' } },
   },
-  plan: { load: async () => (await import('./runner/commands/plan.ts')).planCommand, files: 'one', options: { ...SELECTION, json: { type: 'boolean' } } },
+  plan: { load: async () => (await import('./runner/commands/plan.ts')).planCommand, files: 'one', options: { ...SELECTION, json: { type: 'boolean' }, 'warm-start': { type: 'boolean' } } },
   status: { load: async () => (await import('./runner/commands/status.ts')).statusCommand, files: 'optional' },
   'check-data': { load: async () => (await import('./runner/commands/check-data.ts')).checkDataCommand, files: 'one', options: { step: { type: 'string' } } },
   report: { load: async () => (await import('./runner/commands/report.ts')).reportCommand, files: 'one', options: { out: { type: 'string' } } },
@@ -40,6 +40,7 @@ const COMMANDS: Record<string, Command> = {
 /** Commands that read their own arguments. */
 const OWN_ARGS: Record<string, () => Promise<(argv: string[]) => Promise<number>>> = {
   doctor: async () => (await import('./doctor.ts')).doctorCommand,
+  say: async () => (await import('./synthesis/say-command.ts')).sayCommand,
 };
 
 const ALL = [...Object.keys(COMMANDS), ...Object.keys(OWN_ARGS)];

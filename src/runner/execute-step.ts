@@ -39,7 +39,7 @@ export class StepExecutor {
     const started = Date.now();
     const p = this.plan.pipeline;
     const proc = startStepProcess(
-      { name, kind: s.kind, params: p.steps.find((x) => x.name === name)!.params, inputs, outDir: work, projectDir: p.projectDir, cacheDir: this.cache.root, backend: p.backend },
+      { name, kind: s.kind, params: p.steps.find((x) => x.name === name)!.params, inputs, outDir: work, projectDir: p.projectDir, cacheDir: this.cache.root, backend: p.backend, ...(s.warmStart ? { warmStart: s.warmStart } : {}) },
       this.emit,
     );
     this.running.set(name, proc);

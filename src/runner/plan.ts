@@ -21,11 +21,18 @@ export interface StepPlan extends PlannedStep {
   /** How a running step starts: empty dir, its kept work dir, or a copy of its published entry. */
   start: StartMode;
   resources: Resources;
+  /** Published entry of an earlier build of this step to warm-start from (StepContext.warmStart). */
+  warmStart?: string;
 }
 
 export interface Plan {
   pipeline: Pipeline;
   steps: StepPlan[];
+}
+
+export interface PlanOptions {
+  /** Offer steps with budget params the entry of their last build as a warm start (watch, --warm-start). */
+  warmStart?: boolean;
 }
 
 export interface Selection {
@@ -51,7 +58,18 @@ function selected(p: Pipeline, sel: Selection): Set<string> {
   return new Set(needs.keys());
 }
 
-export async function planPipeline(p: Pipeline, cache: CacheLayout, sel: Selection = {}): Promise<Plan> {
+/**
+ * The entry of the pipeline's last published build of this step when it had the same kind, version
+ * and params (budget aside): it differs only by inputs or upstream, so its checkpoints are a good
+ * start. None when that build is this very key (the step continues or is cached) or was cleaned.
+ */
+function warmStartEntry(history: BuildRecord | undefined, build: BuildRecord, cache: CacheLayout): string | undefined {
+  if (!history || history.key === build.key || history.kind !== build.kind || history.version !== build.version) return undefined;
+  if (canonicalJson(history.params) !== canonicalJson(build.params)) return undefined;
+  return existsSync(cache.manifest(history.key)) ? cache.entry(history.key) : undefined;
+}
+
+export async function planPipeline(p: Pipeline, cache: CacheLayout, sel: Selection = {}, opts: PlanOptions = {}): Promise<Plan> {
   const chosen = selected(p, sel);
   const byName = new Map<string, StepPlan>();
   for (const s of p.steps) {
@@ -78,6 +96,9 @@ export async function planPipeline(p: Pipeline, cache: CacheLayout, sel: Selecti
     else if (hasWork) reason = history ? `${whyRuns(history, build)}; resumes its interrupted work dir` : 'resumes its interrupted work dir';
     else if (manifest) reason = `${whyRuns(history, build)}; continues the published entry`;
     else reason = whyRuns(history, build);
+    const start: StartMode = forced ? 'fresh' : hasWork ? 'resume' : manifest ? 'continue' : 'fresh';
+    const warmStart = opts.warmStart && decision === 'runs' && kind.budgetParams?.length && !forced && start !== 'continue' ? warmStartEntry(history, build, cache) : undefined;
+    if (warmStart) reason += `; warm-starts from ${history!.key.slice(0, 8)}`;
     byName.set(s.name, {
       name: s.name,
       kind: s.kind,
@@ -86,8 +107,9 @@ export async function planPipeline(p: Pipeline, cache: CacheLayout, sel: Selecti
       reason,
       estimate: history?.duration,
       build,
-      start: forced ? 'fresh' : hasWork ? 'resume' : manifest ? 'continue' : 'fresh',
+      start,
       resources: s.resources ?? kind.resources ?? { cpu: 1 },
+      ...(warmStart ? { warmStart } : {}),
     });
   }
   const steps = p.steps.map((s) => byName.get(s.name)!);

@@ -22,6 +22,8 @@ export interface RunOptions {
   notice: (message: string) => void;
   /** Stop requests (SIGINT, dashboard keys, watch): the first stops steps cleanly, the second kills them. */
   stop: StopRequests;
+  /** Plan with warm starts (PlanOptions.warmStart): used by watch and `run --warm-start`. */
+  warmStart?: boolean;
 }
 
 export const defaultJobs = () => availableParallelism();
@@ -64,7 +66,7 @@ export async function runPipeline(pipeline: Pipeline, opts: RunOptions): Promise
     actors: {
       load: fromPromise(async () => reportCrashedRun(readRunSnapshot(cache.run(pipeline.name)), emit)),
       plan: fromPromise(async () => {
-        plan = await planPipeline(pipeline, cache, opts.selection);
+        plan = await planPipeline(pipeline, cache, opts.selection, { warmStart: opts.warmStart });
         executor = new StepExecutor(plan, cache, emit);
         return plan.steps.map((s) => ({ name: s.name, needs: s.needs.filter((n) => plan!.steps.some((x) => x.name === n)), decision: s.decision, resources: s.resources }));
       }),

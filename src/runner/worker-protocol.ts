@@ -10,6 +10,8 @@ export interface StepJob {
   projectDir: string;
   cacheDir: string;
   backend: string;
+  /** See StepContext.warmStart. */
+  warmStart?: string;
 }
 
 export type ToWorker = { type: 'start'; job: StepJob } | { type: 'abort' };

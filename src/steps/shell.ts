@@ -1,5 +1,6 @@
 // `shell`: runs one command (no shell in between) in the step's output directory.
-// `${inputs.<step>}`, `${projectDir}` and `${steps}` are substituted in its arguments.
+// `${inputs.<step>}`, `${projectDir}`, `${steps}` and `${warmStart}` are substituted in its
+// arguments (`${warmStart}`: ctx.warmStart, or an empty string when the run offers none).
 // `steps` is an optional budget: left out of the cache key, so raising it re-runs the command
 // in a copy of the published entry (a command can continue from what it left there).
 import { existsSync } from 'node:fs';
@@ -13,14 +14,15 @@ export interface ShellParams {
   steps?: number;
 }
 
-function substitute(arg: string, ctx: { inputs: Record<string, string>; projectDir: string; steps?: number }): string {
-  return arg.replace(/\$\{(inputs\.([\w-]+)|projectDir|steps)\}/g, (whole, _ref: string, input?: string) => {
+function substitute(arg: string, ctx: { inputs: Record<string, string>; projectDir: string; steps?: number; warmStart?: string }): string {
+  return arg.replace(/\$\{(inputs\.([\w-]+)|projectDir|steps|warmStart)\}/g, (whole, _ref: string, input?: string) => {
     if (input !== undefined) {
       const dir = ctx.inputs[input];
       if (dir === undefined) throw new UserError(`shell: '${whole}' names no step in needs`);
       return dir;
     }
     if (whole === '${projectDir}') return ctx.projectDir;
+    if (whole === '${warmStart}') return ctx.warmStart ?? '';
     if (ctx.steps === undefined) throw new UserError(`shell: '${whole}' used but no 'steps' param given`);
     return String(ctx.steps);
   });

@@ -8,7 +8,7 @@ const secs = (s: number) => (s < 90 ? `${s.toFixed(1)}s` : `${(s / 60).toFixed(1
 
 export async function planCommand(o: CliOptions): Promise<number> {
   const p = await loadPipeline(o.file!, o.overrides);
-  const plan = await planPipeline(p, new CacheLayout(o.cacheDir), { only: o.only, from: o.from, force: o.force });
+  const plan = await planPipeline(p, new CacheLayout(o.cacheDir), { only: o.only, from: o.from, force: o.force }, { warmStart: o.warmStart });
   if (o.json) {
     for (const { build, start, resources, ...view } of plan.steps) o.out(JSON.stringify({ ...view, key: build.key, start }));
     return 0;

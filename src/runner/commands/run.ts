@@ -23,6 +23,7 @@ export async function runCommand(o: CliOptions): Promise<number> {
       // console.error, not a raw stderr write: Ink prints console output above its frame.
       notice: (m) => console.error(`vcpipe: ${m}`),
       stop,
+      warmStart: o.warmStart,
     });
     return EXIT[state as keyof typeof EXIT] ?? 1;
   } finally {
