@@ -51,7 +51,9 @@ export async function speakCorpus(ctx: StepContext<SpeechCorpusParams>): Promise
       const audio = join(wavDir, `${it.id}.wav`);
       linkOrCopy(it.cached, audio);
       ctx.progress(++done, items.length, 'utterances');
-      return corpusEntry(it.id, it.text, audio);
+      // Inside the step's own output the path is stored relative: the runner publishes the
+      // output dir by renaming it, and readCorpus resolves the path against wherever it lies.
+      return { ...(await corpusEntry(it.id, it.text, audio)), audio: `wavs/${it.id}.wav` };
     },
     ctx.signal,
   ).catch((err: unknown) => {

@@ -2,7 +2,7 @@
 // JSON documents at the root of its output directory (atomically); consumers read it back with
 // the readers below and never guess paths.
 import { readFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { UserError } from './contract.ts';
 
 /** `corpus.json`: written by corpus steps (ljspeech, speech-corpus, download+ljspeech). */
@@ -19,7 +19,10 @@ export interface CorpusUtterance {
   id: string;
   /** Transcript as given (normalised column for LJSpeech). */
   text: string;
-  /** Absolute path of the audio file. */
+  /**
+   * Path of the audio file: absolute for files outside the step's output (a user's corpus), or
+   * relative to corpus.json for files inside it. readCorpus always returns absolute paths.
+   */
   audio: string;
   /** sha256 of the audio file's bytes: the per-item feature cache key. */
   sha256: string;
@@ -77,7 +80,10 @@ function readDoc<T extends { kind: string }>(dir: string, file: string, kind: st
   return doc;
 }
 
-export const readCorpus = (dir: string): CorpusManifest => readDoc<CorpusManifest>(dir, 'corpus.json', 'corpus');
+export function readCorpus(dir: string): CorpusManifest {
+  const doc = readDoc<CorpusManifest>(dir, 'corpus.json', 'corpus');
+  return { ...doc, utterances: doc.utterances.map((u) => ({ ...u, audio: resolve(dir, u.audio) })) };
+}
 export const readFeatures = (dir: string): FeatureIndex => readDoc<FeatureIndex>(dir, 'features.json', 'features');
 
 /** `synthesis.json`: written by `synthesize`. Paths relative to it. */
