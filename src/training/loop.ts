@@ -17,6 +17,7 @@ import { ItemLoader, type Item, type Loaded, type Split } from './dataset.ts';
 import { BucketSampler } from './sampler.ts';
 import { MetricsLog } from './metrics-log.ts';
 import { deriveSeed } from './seeds.ts';
+import { Stepper } from './train-step.ts';
 import type { ResolvedTrainParams } from './params.ts';
 
 export interface Validation {
@@ -61,7 +62,7 @@ export async function trainLoop<B>(
   if (unmatched.length) throw new UserError(`freeze: ${unmatched.join(', ')} match no layer of ${task.network} (names look like ${[...vars.keys()][1]})`);
   const trainable = new Map([...vars].filter(([n]) => !isFrozen(n, p.freeze)));
   if (p.freeze.length) ctx.log(`freeze: ${vars.size - trainable.size} of ${vars.size} variables frozen`);
-  const tfNameToOurs = new Map([...trainable].map(([n, v]) => [v.name, n]));
+  const stepper = new Stepper(trainable, adam);
 
   // Resume from the newest complete checkpoint, else warm-start from init_from.
   let step = 0;
@@ -138,27 +139,15 @@ export async function trainLoop<B>(
     let gradNorm: number;
     try {
       const batch = task.collate(items, rng);
-      const termTensors: Record<string, tf.Scalar> = {};
-      const { value, grads } = tf.variableGrads(() => {
-        const { total, terms } = task.losses(batch, { training: true, rng });
-        for (const [k, t] of Object.entries(terms)) termTensors[k] = tf.keep(t);
-        return total;
-      }, [...trainable.values()]);
+      ({ values, gradNorm } = stepper.step(() => task.losses(batch, { training: true, rng }), lr));
       task.disposeBatch(batch);
-      values = { loss: value.dataSync()[0] };
-      for (const [k, t] of Object.entries(termTensors)) values[k] = t.dataSync()[0];
-      tf.dispose([value, ...Object.values(termTensors)]);
       if (!Number.isFinite(values.loss)) {
-        tf.dispose(Object.values(grads));
         const kept = listCheckpoints(root).at(-1);
         throw new UserError(
           `the loss became ${values.loss} at step ${step + 1} (${Object.entries(values).map(([k, v]) => `${k} ${v}`).join(', ')}); ` +
           `${kept ? `last good checkpoint ${relative(ctx.outDir, kept.dir)} kept` : 'no checkpoint was written yet'}. Lower lr (now ${p.lr}) or check the features for bad values.`,
         );
       }
-      const named = new Map(Object.entries(grads).map(([tfName, g]) => [tfNameToOurs.get(tfName)!, g]));
-      gradNorm = adam.step(trainable, named, lr);
-      tf.dispose(Object.values(grads));
     } catch (err) {
       if (!(err instanceof UserError) && MEMORY_RE.test(String((err as Error)?.message ?? err))) {
         throw new UserError(`out of memory at step ${step + 1}: ${memoryHint} (batch_size is ${split.batchSize})`);

@@ -1,0 +1,160 @@
+// Training throughput: tiny and default Text2Mel and SSRN steps/s and GFLOP/s on every backend
+// that loads, tap-sum vs tf.conv1d, and the same tiny Text2Mel step in PyTorch (1 and 2 threads).
+// Batch B 8, N 40, T' 60: the design note's §9 FLOP table gives 1.8 / 52.5 GFLOP per Text2Mel step
+// (tiny / default) and 9.6 / 270 per SSRN step at this size.
+import { execFileSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { selectBackend, tf } from '../src/models/backend.ts';
+import { Adam } from '../src/models/adam.ts';
+import { SSRN_DEFAULT, SSRN_TINY, TEXT2MEL_DEFAULT, TEXT2MEL_TINY } from '../src/models/config.ts';
+import { nativeConv, tapSumConv, type ConvSpec } from '../src/models/conv.ts';
+import { binaryDivergence, guidedAttentionLoss, l1Loss } from '../src/models/losses.ts';
+import { Rng } from '../src/models/rng.ts';
+import { Ssrn } from '../src/models/ssrn.ts';
+import { Text2Mel } from '../src/models/text2mel.ts';
+import { Stepper } from '../src/training/train-step.ts';
+
+const B = 8, N = 40, T = 60;
+const GFLOP = { text2melTiny: 1.8, text2melDefault: 52.5, ssrnTiny: 9.6, ssrnDefault: 270 };
+/** Per case: stop measuring after this many seconds (at least one timed step). */
+const CASE_BUDGET_S = 30;
+
+interface Row { backend: string; network: string; stepsPerS: number | null; gflopPerS: number | null; note: string }
+
+/** Warm-up step, then timed steps until 5 or the budget. Skips when the warm-up alone exceeds the budget. */
+function timeSteps(step: () => void): { stepsPerS: number | null; note: string } {
+  const w0 = performance.now();
+  step();
+  const warm = (performance.now() - w0) / 1000;
+  if (warm > CASE_BUDGET_S) return { stepsPerS: null, note: `skipped: warm-up step took ${warm.toFixed(0)} s` };
+  let n = 0;
+  const t0 = performance.now();
+  while (n < 5 && (n === 0 || (performance.now() - t0) / 1000 < CASE_BUDGET_S)) {
+    step();
+    n++;
+  }
+  return { stepsPerS: n / ((performance.now() - t0) / 1000), note: `${n} timed steps` };
+}
+
+function text2melStep(cfg: typeof TEXT2MEL_TINY): () => void {
+  const model = new Text2Mel(cfg);
+  const stepper = new Stepper(model.store.vars, new Adam());
+  const ids = tf.tensor2d(Int32Array.from({ length: B * N }, (_, i) => 2 + (i % 30)), [B, N], 'int32');
+  const mel = tf.randomUniform([B, T, cfg.nMels], 0, 1, 'float32', 1) as tf.Tensor3D;
+  let i = 0;
+  return () => {
+    const rng = new Rng(i++);
+    stepper.step(() => {
+      const o = model.forward(ids, mel, { training: true, rng });
+      const l1 = l1Loss(o.mel, mel), bd = binaryDivergence(o.logits, mel);
+      const att = guidedAttentionLoss(o.alignment, Array(B).fill(N), Array(B).fill(T), cfg.g);
+      return { total: tf.addN([l1, bd, att]) as tf.Scalar, terms: {} };
+    }, 1e-3);
+  };
+}
+
+function ssrnStep(cfg: typeof SSRN_TINY): () => void {
+  const model = new Ssrn(cfg);
+  const stepper = new Stepper(model.store.vars, new Adam());
+  const mel = tf.randomUniform([B, T, cfg.nMels], 0, 1, 'float32', 2) as tf.Tensor3D;
+  const mag = tf.randomUniform([B, 4 * T, cfg.fBins], 0, 1, 'float32', 3) as tf.Tensor3D;
+  let i = 0;
+  return () => {
+    const rng = new Rng(i++);
+    stepper.step(() => {
+      const o = model.forward(mel, { training: true, rng });
+      return { total: tf.add(l1Loss(o.mag, mag), binaryDivergence(o.logits, mag)) as tf.Scalar, terms: {} };
+    }, 1e-3);
+  };
+}
+
+function convTimes(): string[] {
+  const rows: string[] = [];
+  for (const c of [64, 256]) {
+    for (const dilation of [1, 27]) {
+      const spec: ConvSpec = { k: 3, dilation, mode: 'causal' };
+      const x = tf.randomNormal([B, T, c]) as tf.Tensor3D;
+      const w = tf.randomNormal([3, c, 2 * c]) as tf.Tensor3D;
+      const time = (f: () => void) => {
+        try {
+          f();
+          const t0 = performance.now();
+          for (let i = 0; i < 5; i++) f();
+          return `${((performance.now() - t0) / 5).toFixed(2)} ms`;
+        } catch {
+          return 'no gradient';
+        }
+      };
+      const fwd = (conv: typeof tapSumConv) => () => tf.tidy(() => { tf.sum(conv(x, w, spec)).dataSync(); });
+      const bwd = (conv: typeof tapSumConv) => () => tf.tidy(() => {
+        for (const g of tf.grads((a, b) => tf.sum(conv(a as tf.Tensor3D, b as tf.Tensor3D, spec)))([x, w])) tf.sum(g).dataSync();
+      });
+      rows.push(`| ${tf.getBackend()} | ${c}→${2 * c} | ${dilation} | ${time(fwd(tapSumConv))} | ${time(fwd(nativeConv))} | ${time(bwd(tapSumConv))} | ${time(bwd(nativeConv))} |`);
+      tf.dispose([x, w]);
+    }
+  }
+  return rows;
+}
+
+function pytorch(threads: number): number | null {
+  const script = join(dirname(fileURLToPath(import.meta.url)), 'torch_text2mel.py');
+  try {
+    const out = execFileSync('/usr/bin/python3', [script, '--threads', String(threads), '--batch', String(B), '--text', String(N), '--frames', String(T)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    return (JSON.parse(out.trim().split('\n').at(-1)!) as { steps_per_s: number }).steps_per_s;
+  } catch {
+    return null;
+  }
+}
+
+export async function bench(): Promise<{ title: string; markdown: string }> {
+  const rows: Row[] = [];
+  const convRows: string[] = [];
+  const unavailable: string[] = [];
+  for (const backend of ['cpu', 'wasm', 'torch']) {
+    try {
+      await selectBackend(backend);
+    } catch (err) {
+      unavailable.push(`${backend}: ${(err as Error).message}`);
+      continue;
+    }
+    const cases: [string, () => () => void, number][] = [
+      ['Text2Mel tiny', () => text2melStep(TEXT2MEL_TINY), GFLOP.text2melTiny],
+      ['SSRN tiny', () => ssrnStep(SSRN_TINY), GFLOP.ssrnTiny],
+      ['Text2Mel default', () => text2melStep(TEXT2MEL_DEFAULT), GFLOP.text2melDefault],
+      ['SSRN default', () => ssrnStep(SSRN_DEFAULT), GFLOP.ssrnDefault],
+    ];
+    for (const [network, make, gflop] of cases) {
+      tf.engine().startScope(); // the case's input tensors; its variables go with disposeVariables
+      const r = timeSteps(make());
+      tf.engine().endScope();
+      rows.push({ backend, network, stepsPerS: r.stepsPerS, gflopPerS: r.stepsPerS && r.stepsPerS * gflop, note: r.note });
+      tf.disposeVariables();
+    }
+    convRows.push(...convTimes());
+  }
+  const torch1 = pytorch(1), torch2 = pytorch(2);
+  const fmt = (x: number | null, d = 2) => (x === null ? '–' : x.toFixed(d));
+  const tinyRows = rows.filter((r) => r.network === 'Text2Mel tiny');
+  const md = [
+    `Batch ${B}, text ${N}, ${T} reduced frames (design note §9 GFLOP per step: Text2Mel ${GFLOP.text2melTiny} tiny / ${GFLOP.text2melDefault} default, SSRN ${GFLOP.ssrnTiny} / ${GFLOP.ssrnDefault}).`,
+    unavailable.length ? `Backends not loaded: ${unavailable.join('; ')}.` : '',
+    '',
+    '| backend | network | steps/s | GFLOP/s | note |',
+    '|---|---|---|---|---|',
+    ...rows.map((r) => `| ${r.backend} | ${r.network} | ${fmt(r.stepsPerS)} | ${fmt(r.gflopPerS, 1)} | ${r.note} |`),
+    '',
+    'Tap-sum vs tf.conv1d (k 3, causal, B 8, L 60; forward, and forward+backward for input and weights):',
+    '',
+    '| backend | channels | δ | tap-sum fwd | conv1d fwd | tap-sum fwd+bwd | conv1d fwd+bwd |',
+    '|---|---|---|---|---|---|---|',
+    ...convRows,
+    '',
+    'Same tiny Text2Mel training step in PyTorch (bench/torch_text2mel.py):',
+    '',
+    '| PyTorch threads | steps/s | ' + tinyRows.map((r) => `vcpipe ${r.backend} / PyTorch`).join(' | ') + ' |',
+    '|---|---|' + tinyRows.map(() => '---|').join(''),
+    ...[[1, torch1], [2, torch2]].map(([t, s]) => `| ${t} | ${fmt(s as number | null)} | ` + tinyRows.map((r) => (r.stepsPerS && s ? fmt(r.stepsPerS / (s as number), 3) : '–')).join(' | ') + ' |'),
+  ].join('\n');
+  return { title: 'Training throughput (Text2Mel, SSRN)', markdown: md };
+}
