@@ -9,6 +9,11 @@ import { Rng } from '../../../src/models/rng.ts';
 import { Adam } from '../../../src/models/adam.ts';
 
 export const T2M: Text2MelConfig = { ...TEXT2MEL_TINY, nMels: 8, e: 16, d: 16 };
+/** Fewer layers (same layer kinds) for the 200-step leak test. */
+export const T2M_SMALL: Text2MelConfig = {
+  ...T2M, dilations: [1, 3], textEnc: { cycles: 1, extraK3: 0, extraK1: 1 }, audioEnc: { cycles: 1, extraDil3: 0 },
+  audioDec: { cycles: 1, extraK3: 0, reluConvs: 1 },
+};
 export const SSRN: SsrnConfig = { ...SSRN_TINY, nMels: 8, c: 16, fBins: 33 };
 
 export interface Batch {
@@ -73,15 +78,20 @@ export function lossAndGrads(vars: Map<string, tf.Variable>, f: () => tf.Scalar)
   return { loss, grads: out };
 }
 
-/** One full training step (forward, backward, clipped hand-written Adam). */
+/**
+ * One full training step (forward, backward, clipped hand-written Adam), inside a tidy: Adam.step
+ * returns its gradient norm from a tensor (tf.addN of the squares) that it does not dispose.
+ */
 export function trainStep(vars: Map<string, tf.Variable>, adam: Adam, f: () => tf.Scalar, lr = 1e-3): number {
-  const { value, grads } = tf.variableGrads(f, [...vars.values()]);
-  const byTfName = new Map([...vars].map(([k, v]) => [v.name, k]));
-  const named = new Map(Object.entries(grads).map(([n, g]) => [byTfName.get(n)!, g]));
-  adam.step(vars, named, lr);
-  const loss = value.dataSync()[0];
-  tf.dispose([value, ...Object.values(grads)]);
-  return loss;
+  return tf.tidy(() => {
+    const { value, grads } = tf.variableGrads(f, [...vars.values()]);
+    const byTfName = new Map([...vars].map(([k, v]) => [v.name, k]));
+    const named = new Map(Object.entries(grads).map(([n, g]) => [byTfName.get(n)!, g]));
+    adam.step(vars, named, lr);
+    const loss = value.dataSync()[0];
+    tf.dispose([value, ...Object.values(grads)]);
+    return loss;
+  });
 }
 
 export { Text2Mel, Ssrn, Adam };
