@@ -29,6 +29,7 @@ const COMMANDS: Record<string, Command> = {
     options: { ...SELECTION, ...OUTPUT, 'dry-run': { type: 'boolean' }, 'warm-start': { type: 'boolean' } },
   },
   plan: { load: async () => (await import('./runner/commands/plan.ts')).planCommand, files: 'one', options: { ...SELECTION, json: { type: 'boolean' }, 'warm-start': { type: 'boolean' } } },
+  watch: { load: async () => (await import('./runner/commands/watch.ts')).watchCommand, files: 'one', options: { ...OUTPUT, restart: { type: 'boolean' } } },
   status: { load: async () => (await import('./runner/commands/status.ts')).statusCommand, files: 'optional' },
   'check-data': { load: async () => (await import('./runner/commands/check-data.ts')).checkDataCommand, files: 'one', options: { step: { type: 'string' } } },
   report: { load: async () => (await import('./runner/commands/report.ts')).reportCommand, files: 'one', options: { out: { type: 'string' } } },

@@ -10,11 +10,11 @@ export function writeTone(path: string, seconds = 0.5, amplitude = 0.5, hz = 220
   writeWav(path, [x], RATE);
 }
 
-/** Writes `<dir>/<name>.wav` and `<dir>/<name>.txt` for each name. */
-export function writeTonePairs(dir: string, names: string[], text = 'a short test sentence'): void {
+/** Writes `<dir>/<name>.wav` and `<dir>/<name>.txt` for each name; tones from `firstHz` up, 20 Hz apart. */
+export function writeTonePairs(dir: string, names: string[], text = 'a short test sentence', firstHz = 200): void {
   mkdirSync(dir, { recursive: true });
   names.forEach((name, i) => {
-    writeTone(join(dir, `${name}.wav`), 0.5, 0.5, 200 + 20 * i);
+    writeTone(join(dir, `${name}.wav`), 0.5, 0.5, firstHz + 20 * i);
     writeFileSync(join(dir, `${name}.txt`), text);
   });
 }

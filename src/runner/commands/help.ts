@@ -6,6 +6,7 @@ Usage: vcpipe <command> [options]
 
 Commands:
   run <pipeline.yaml>       run the steps in dependency order, skipping cached ones
+  watch <pipeline.yaml>     run, then rerun what changes to its data or the pipeline file touch
   plan <pipeline.yaml>      show what would run and why, with estimated durations
   status [<pipeline.yaml>]  the last run's state (also after a crash)
   check-data <pipeline.yaml>  check the corpus of its corpus steps (lengths, characters, silence, clipping)
@@ -29,11 +30,23 @@ Runs the pipeline's steps in dependency order; cached steps are skipped, interru
   --json             one JSON event per line
   --cache DIR        cache folder (default ./cache)
   --set step.param=value   override a step param or params.name (YAML scalar; part of the cache key)
+  --warm-start       a step with a budget (training) whose inputs or upstream changed starts from
+                     its last build's output (same kind, version and params): ctx.warmStart
 Ctrl-C once: steps stop cleanly (training checkpoints); twice: they are killed. Exit 130.`,
-  plan: `Usage: vcpipe plan <pipeline.yaml> [--only STEP] [--from STEP] [--force STEP] [--set ...] [--cache DIR] [--json]
+  plan: `Usage: vcpipe plan <pipeline.yaml> [--only STEP] [--from STEP] [--force STEP] [--warm-start] [--set ...] [--cache DIR] [--json]
 
 For each step: cached or runs, why (param, input file, step version or upstream changed), and
 its estimated duration from earlier runs. Runs nothing.`,
+  watch: `Usage: vcpipe watch <pipeline.yaml> [--restart] [--jobs N] [--plain|--json] [--set ...] [--cache DIR]
+
+Runs the pipeline (with --warm-start), then watches the pipeline file and the inputs of the steps
+that need no other step (corpus folders, metadata.csv, sentence lists). A change (files settled,
+then 1 s quiet) re-plans and runs what it touched: new recordings are preprocessed alone and
+training continues from its last build. A change during a run queues one follow-up run;
+--restart stops the current run cleanly and starts again instead. An invalid pipeline is
+reported as file:line:column and the watch waits for the next edit; a bad new recording is
+skipped by the corpus step with a warning. Ctrl-C once: the current run stops cleanly and the
+watch ends (exit 0); twice: running steps are killed. Watch messages go to stderr.`,
   status: `Usage: vcpipe status [<pipeline.yaml>] [--cache DIR]
 
 The state of the last run (of this pipeline, or the latest in the cache) from its persisted
