@@ -36,7 +36,6 @@ export function findFeaturesDir(inputs: Record<string, string>, exclude: string[
   throw new UserError(`several upstream feature sets (${found.map(([n]) => n).join(', ')}); a training step reads exactly one`);
 }
 
-
 /**
  * Split the dataset. Fewer utterances than batch_size + validation: validation shrinks first (so
  * at least 2 remain for training), then the batch; fewer than 2 utterances is an error.

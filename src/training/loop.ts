@@ -61,6 +61,7 @@ export async function trainLoop<B>(
   const unmatched = unmatchedFreezeEntries(vars.keys(), p.freeze);
   if (unmatched.length) throw new UserError(`freeze: ${unmatched.join(', ')} match no layer of ${task.network} (names look like ${[...vars.keys()][1]})`);
   const trainable = new Map([...vars].filter(([n]) => !isFrozen(n, p.freeze)));
+  if (!trainable.size) throw new UserError(`freeze: ${p.freeze.join(', ')} freezes every variable of ${task.network}; nothing would train`);
   if (p.freeze.length) ctx.log(`freeze: ${vars.size - trainable.size} of ${vars.size} variables frozen`);
   const stepper = new Stepper(trainable, adam);
 
