@@ -32,9 +32,21 @@ function locate() {
       include: [c.inc, path.join(c.inc, 'torch/csrc/api/include')],
       libdir: c.lib,
       cuda: fs.existsSync(path.join(c.lib, 'libtorch_cuda.so')),
+      cxx11abi: usesCxx11Abi(path.join(c.lib, 'libc10.so')),
     };
   }
   return { missing: missing || 'libtorch not found' };
+}
+
+// Official libtorch archives exist for both libstdc++ ABIs; the addon must be compiled with the
+// one libtorch used. A cxx11-ABI library mentions std::__cxx11 in its symbol names.
+function usesCxx11Abi(lib) {
+  if (process.env.LIBTORCH_CXX11_ABI) return process.env.LIBTORCH_CXX11_ABI !== '0';
+  try {
+    return fs.readFileSync(fs.realpathSync(lib)).includes('St7__cxx11');
+  } catch {
+    return true;
+  }
 }
 
 module.exports = { locate };
@@ -45,6 +57,7 @@ if (require.main === module) {
   if (r.missing) process.exit(1);
   if (what === 'include') console.log(r.include.join(' '));
   else if (what === 'libdir') console.log(r.libdir);
+  else if (what === 'abi') console.log(`_GLIBCXX_USE_CXX11_ABI=${r.cxx11abi ? 1 : 0}`);
   else if (what === 'libs') {
     const names = ['torch', 'torch_cpu', 'c10'].concat(r.cuda ? ['torch_cuda', 'c10_cuda'] : []);
     console.log(names.map((n) => '-l' + n).join(' '));
