@@ -3,6 +3,7 @@
 // models' own HighwayLayer on each TF.js backend, against the same step in PyTorch
 // (bench/torch_highway.py, /usr/bin/python3) at 1 and 2 threads.
 import { execFileSync } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { selectBackend, tf } from '../src/models/backend.ts';
@@ -90,6 +91,8 @@ export async function bench(): Promise<{ title: string; markdown: string }> {
   const ref = rows[0].ms;
   const lines = [
     `One training step of four dilated highway-conv layers (B ${B}, L ${L}, C ${C}, k 3, δ ${DILATIONS.join('/')}; forward, backward, Adam; ${GFLOP.toFixed(2)} GFLOP of convolution). TF.js rows run src/models' HighwayLayer (native dilated conv kernels on torch, tap sum elsewhere).`,
+    '',
+    `Load average at the end of the run: ${loadavg().map((x) => x.toFixed(1)).join(' / ')} on ${cpus().length} cores (multi-thread rows are only meaningful on an otherwise idle machine).`,
     '',
     '| implementation | ms / step | GFLOP/s | × PyTorch 1 thread | note |',
     '|---|---:|---:|---:|---|',
