@@ -1,7 +1,9 @@
-// `npm run bench`: runs every benchmark module below and rewrites docs/benchmarks.md with the
-// machine description and one markdown section per module. Add a module: one line in BENCHES.
+// `npm run bench [name...]`: runs the benchmark modules below (all, or the named ones) and
+// rewrites docs/benchmarks.md with the machine description and one markdown section per module.
+// Sections of modules not run this time are kept as they were, so each bench can be refreshed
+// alone. Add a module: one line in BENCHES.
 import { cpus, totalmem } from 'node:os';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { writeFileAtomic } from '../src/util/atomic.ts';
 
@@ -12,20 +14,30 @@ export interface BenchResult {
   markdown: string;
 }
 
-const BENCHES: (() => Promise<{ bench(): Promise<BenchResult> }>)[] = [
-  () => import('./plan-bench.ts'),
-];
+const BENCHES: Record<string, () => Promise<{ bench(): Promise<BenchResult> }>> = {
+  plan: () => import('./plan-bench.ts'),
+};
 
 const machine = () =>
   `- CPU: ${cpus()[0]?.model ?? 'unknown'}, ${cpus().length} cores\n- Memory: ${(totalmem() / 2 ** 30).toFixed(1)} GiB\n- Node ${process.version} on ${process.platform}/${process.arch}`;
 
-const sections: string[] = [];
-for (const load of BENCHES) {
-  const result = await (await load()).bench();
-  console.log(`## ${result.title}\n${result.markdown}\n`);
-  sections.push(`## ${result.title}\n\n${result.markdown.trim()}\n`);
+/** `## title` → the section's text, from the file as it is. */
+function existingSections(path: string): Map<string, string> {
+  if (!existsSync(path)) return new Map();
+  const parts = readFileSync(path, 'utf8').split(/^(?=## )/m).slice(1);
+  return new Map(parts.map((p) => [p.slice(3, p.indexOf('\n')), p.trimEnd() + '\n']));
 }
+
+const names = process.argv.slice(2);
+const unknown = names.filter((n) => !BENCHES[n]);
+if (unknown.length) throw new Error(`unknown bench ${unknown.join(', ')} (benches: ${Object.keys(BENCHES).join(', ')})`);
 const out = resolve(import.meta.dirname, '../docs/benchmarks.md');
+const sections = existingSections(out);
+for (const name of names.length ? names : Object.keys(BENCHES)) {
+  const result = await (await BENCHES[name]!()).bench();
+  console.log(`## ${result.title}\n${result.markdown}\n`);
+  sections.set(result.title, `## ${result.title}\n\n${result.markdown.trim()}\n`);
+}
 mkdirSync(resolve(out, '..'), { recursive: true });
-writeFileAtomic(out, `# Benchmarks\n\nWritten by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}.\n\n${machine()}\n\n${sections.join('\n')}`);
+writeFileAtomic(out, `# Benchmarks\n\nWritten by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}.\n\n${machine()}\n\n${[...sections.values()].join('\n')}`);
 console.log(`wrote ${out}`);

@@ -5,7 +5,6 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UserError } from './steps/contract.ts';
 import { HELP } from './runner/commands/help.ts';
 import { cacheDirOf, type CliOptions } from './runner/commands/options.ts';
-import { parseOverride } from './runner/overrides.ts';
 import { PipelineProblems, formatProblem } from './runner/problems.ts';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -82,7 +81,8 @@ export async function main(argv: string[]): Promise<number> {
       file: files[0],
       files,
       cacheDir: cacheDirOf(v.cache as string | undefined),
-      overrides: ((v.set as string[] | undefined) ?? []).map(parseOverride),
+      // The YAML parser is loaded only when there is something to parse.
+      overrides: v.set ? (v.set as string[]).map((await import('./runner/overrides.ts')).parseOverride) : [],
       only: v.only as string | undefined,
       from: v.from as string | undefined,
       force: (v.force as string[] | undefined) ?? [],

@@ -5,7 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { StepKind } from '../steps/contract.ts';
-import { loadAllStepKinds } from '../steps/registry.ts';
+import { hasStepKind, loadStepKind, stepKindNames } from '../steps/registry.ts';
 import { findCycle, topoOrder } from './dag.ts';
 import { didYouMean } from './nearest-name.ts';
 import type { Override } from './overrides.ts';
@@ -89,16 +89,18 @@ export async function loadPipeline(file: string, overrides: Override[] = []): Pr
   if (!validatePipeline(raw)) problems.push(...schemaProblems(validatePipeline.errors ?? [], [], loc));
   if (problems.length) throw new PipelineProblems(problems);
 
-  const kinds = await loadAllStepKinds();
   const params = (raw.params ?? {}) as Record<string, unknown>;
   const stepsRaw = raw.steps as Record<string, { kind: string; needs?: string[]; with?: unknown; resources?: PipelineStep['resources'] }>;
+  // Only the kinds this pipeline uses are imported: every step module costs start-up time.
+  const used = [...new Set(Object.values(stepsRaw).map((s) => s.kind))].filter(hasStepKind);
+  const kinds = new Map(await Promise.all(used.map(async (k) => [k, await loadStepKind(k)] as const)));
   const names = Object.keys(stepsRaw);
   const steps = new Map<string, PipelineStep>();
   for (const [name, s] of Object.entries(stepsRaw)) {
     const at = ['steps', name];
     const kind = kinds.get(s.kind);
     if (!kind) {
-      problems.push({ where: loc.value([...at, 'kind']), message: `unknown step kind '${s.kind}'${didYouMean(s.kind, [...kinds.keys()])}` });
+      problems.push({ where: loc.value([...at, 'kind']), message: `unknown step kind '${s.kind}'${didYouMean(s.kind, stepKindNames())}` });
     }
     (s.needs ?? []).forEach((n, i) => {
       if (!stepsRaw[n]) problems.push({ where: loc.value([...at, 'needs', i]), message: `step '${name}' needs '${n}', which is not a step${didYouMean(n, names)}` });
