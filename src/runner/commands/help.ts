@@ -5,19 +5,20 @@ export const HELP: Record<string, string> = {
 Usage: vcpipe <command> [options]
 
 Commands:
-  run <pipeline.yaml>       run the steps in dependency order, skipping cached ones
-  watch <pipeline.yaml>     run, then rerun what changes to its data or the pipeline file touch
-  plan <pipeline.yaml>      show what would run and why, with estimated durations
-  status [<pipeline.yaml>]  the last run's state (also after a crash)
-  check-data <pipeline.yaml>  check the corpus of its corpus steps (lengths, characters, silence, clipping)
-  report <pipeline.yaml>    write the last run's HTML report (steps, times, metrics, plots, audio)
-  doctor                    check this machine: Node, tensor backends, flite, espeak-ng, disk
-  clean <pipeline.yaml>     remove cache entries the current plan no longer uses
-  validate [files...]       check pipelines (default: pipelines/*.yaml)
-  graph <pipeline.yaml>     print the step graph
+  run <pipeline.yaml>           run the steps in dependency order, skipping cached ones
+  watch <pipeline.yaml>         run, then rerun what changes to its data or the pipeline file touch
+  plan <pipeline.yaml>          show what would run and why, with estimated durations
+  status [<pipeline.yaml>]      the last run's state (also after a crash)
+  check-data <pipeline.yaml>    check the corpus of its corpus steps (lengths, characters, silence, clipping)
+  report <pipeline.yaml>        write the last run's HTML report (steps, times, metrics, plots, audio)
+  doctor                        check this machine: Node, tensor backends, flite, espeak-ng, disk
+  say "text" [--pipeline P]     speak text with the newest trained voice of a pipeline (see vcpipe say --help)
+  clean <pipeline.yaml>         remove cache entries the current plan no longer uses
+  validate [files...]           check pipelines (default: pipelines/*.yaml)
+  graph <pipeline.yaml>         print the step graph
 
 Common options: --cache DIR (default ./cache), --set step.param=value, --help
-Exit codes: 0 ok, 1 a step failed, 2 bad input, 130 interrupted`,
+Exit codes: 0 ok, 1 a step failed (check-data: findings), 2 bad input, 130 interrupted`,
   run: `Usage: vcpipe run <pipeline.yaml> [options]
 
 Runs the pipeline's steps in dependency order; cached steps are skipped, interrupted ones resume.
