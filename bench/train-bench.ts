@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { selectBackend, tf } from '../src/models/backend.ts';
 import { Adam } from '../src/models/adam.ts';
 import { SSRN_DEFAULT, SSRN_TINY, TEXT2MEL_DEFAULT, TEXT2MEL_TINY } from '../src/models/config.ts';
-import { nativeConv, tapSumConv, type ConvSpec } from '../src/models/conv.ts';
+import { nativeConv, tapSumConv, torchConv, type ConvSpec } from '../src/models/conv.ts';
 import { binaryDivergence, guidedAttentionLoss, l1Loss } from '../src/models/losses.ts';
 import { Rng } from '../src/models/rng.ts';
 import { Ssrn } from '../src/models/ssrn.ts';
@@ -94,7 +94,8 @@ function convTimes(): string[] {
       const bwd = (conv: typeof tapSumConv) => () => tf.tidy(() => {
         for (const g of tf.grads((a, b) => tf.sum(conv(a as tf.Tensor3D, b as tf.Tensor3D, spec)))([x, w])) tf.sum(g).dataSync();
       });
-      rows.push(`| ${tf.getBackend()} | ${c}→${2 * c} | ${dilation} | ${time(fwd(tapSumConv))} | ${time(fwd(nativeConv))} | ${time(bwd(tapSumConv))} | ${time(bwd(nativeConv))} |`);
+      const torchCol = tf.getBackend() === 'torch' ? time(bwd(torchConv)) : '–';
+      rows.push(`| ${tf.getBackend()} | ${c}→${2 * c} | ${dilation} | ${time(fwd(tapSumConv))} | ${time(fwd(nativeConv))} | ${time(bwd(tapSumConv))} | ${time(bwd(nativeConv))} | ${torchCol} |`);
       tf.dispose([x, w]);
     }
   }
@@ -156,8 +157,8 @@ export async function bench(): Promise<{ title: string; markdown: string }> {
     '',
     'Tap-sum vs tf.conv1d (k 3, causal, B 8, L 60; forward, and forward+backward for input and weights):',
     '',
-    '| backend | channels | δ | tap-sum fwd | conv1d fwd | tap-sum fwd+bwd | conv1d fwd+bwd |',
-    '|---|---|---|---|---|---|---|',
+    '| backend | channels | δ | tap-sum fwd | conv1d fwd | tap-sum fwd+bwd | conv1d fwd+bwd | torch dilated conv + custom grad fwd+bwd |',
+    '|---|---|---|---|---|---|---|---|',
     ...convRows,
     '',
     'Same tiny Text2Mel training step in PyTorch (bench/torch_text2mel.py):',
