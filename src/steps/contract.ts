@@ -31,11 +31,12 @@ export interface StepContext<P = Record<string, unknown>> {
    * The published output dir of this same step from an earlier run whose key differs only
    * because its inputs or upstream changed; training steps copy their newest checkpoint from it
    * and train `finetune_steps` more. Set only when the runner runs with warm start (`vcpipe
-   * watch`, `vcpipe run --warm-start`), for kinds with `budgetParams`, when the pipeline's last
-   * published build of this step name had the same kind, version and params (budget params
-   * aside). Absent on a first run, a forced run, or when the step continues its own published
-   * entry (raised budget). Read-only: copy from it, never write into it. A step that finds its
-   * own checkpoints in `outDir` (resuming an interrupted run) should prefer those.
+   * watch`, `vcpipe run --warm-start`), for kinds with `budgetParams` (training steps, `shell`),
+   * when the pipeline's last published build of this step name had the same kind, version and
+   * params (budget params aside). Absent on a first run, a forced run, or when the step
+   * continues its own published entry (raised budget). Read-only: copy from it, never write
+   * into it. A step that finds its own checkpoints in `outDir` (resuming an interrupted run)
+   * should prefer those.
    */
   warmStart?: string;
   /** Aborted on SIGINT: training saves a checkpoint, then returns (or throws StepInterrupted). */
