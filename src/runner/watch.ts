@@ -3,6 +3,7 @@
 // touched. Runs use warm start, so training continues from its last build on the grown data.
 // A change during a run queues exactly one follow-up run (or, with `restart`, stops the current
 // run gracefully first). An invalid pipeline is reported and the watch waits for the next edit.
+import { resolve } from 'node:path';
 import { watch as chokidar, type FSWatcher } from 'chokidar';
 import { loadStepKind } from '../steps/registry.ts';
 import { UserError } from '../steps/contract.ts';
@@ -82,7 +83,7 @@ export function watchPipeline(o: WatchOptions): Promise<number> {
       err.problems.forEach((p) => o.say(formatProblem(p)));
       o.say('the pipeline is invalid: waiting for the next edit');
       // Keep watching what was watched, and the file itself even if nothing was before.
-      await setWatched(watched.length ? watched : [o.file]);
+      await setWatched(watched.length ? watched : [resolve(o.file)]);
       return undefined;
     }
   };
