@@ -35,7 +35,12 @@ export class Adam {
         theta.assign(tf.sub(theta, tf.mul(tf.div(m, tf.add(tf.sqrt(v), epsilon)), lrT)));
       }
     });
-    const norm = sq.length ? Math.sqrt(tf.tidy(() => tf.addN(sq)).dataSync()[0]) : 0;
+    let norm = 0;
+    if (sq.length) {
+      const total = tf.addN(sq);
+      norm = Math.sqrt(total.dataSync()[0]);
+      total.dispose();
+    }
     for (const s of sq) s.dispose();
     return norm;
   }
