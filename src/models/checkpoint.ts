@@ -170,6 +170,8 @@ export function pruneCheckpoints(root: string, keep: number): void {
 export interface TrainedModelDoc {
   kind: 'trained-model';
   network: 'text2mel' | 'ssrn';
+  /** Speaker of the training corpus (features.json), shown by synthesis and reports. */
+  speaker?: string;
   /** Model architecture config (Text2MelConfig or SsrnConfig). */
   config: Record<string, unknown>;
   /** Feature config of the data it was trained on. */

@@ -85,7 +85,7 @@ export function loadVoice(text2melDir: string, ssrnDir: string | undefined, whic
       throw err;
     }
   }
-  const speaker = (t.doc as unknown as { speaker?: unknown }).speaker;
+  const speaker = t.doc.speaker;
   return {
     text2mel, ssrn, features, text2melStep: t.trained.step, ssrnStep,
     speaker: typeof speaker === 'string' ? speaker : undefined,

@@ -72,8 +72,18 @@ export async function trainLoop<B>(
   if (latest) {
     const m = loadCheckpoint(latest.dir, vars, adam);
     step = m.step;
-    if (m.extra.dataset !== split.fingerprint && p.finetuneSteps > 0) target = Math.max(p.steps, step + p.finetuneSteps);
+    // A warm-started run keeps the target it set itself (its checkpoints record it).
+    if (typeof m.extra.target === 'number') target = Math.max(target, m.extra.target);
+    if (m.extra.dataset !== split.fingerprint && p.finetuneSteps > 0) target = Math.max(target, step + p.finetuneSteps);
     ctx.log(`resumed from ${relative(ctx.outDir, latest.dir)} (step ${step})`);
+  } else if (ctx.warmStart) {
+    // An earlier build of this same step trained on data that has since changed (watch mode):
+    // continue its newest checkpoint — weights, Adam moments and step — on the grown dataset.
+    const doc = readTrainedModelDoc(ctx.warmStart);
+    const m = loadCheckpoint(checkpointOf(ctx.warmStart, doc, 'latest'), vars, adam);
+    step = m.step;
+    target = Math.max(p.steps, step + p.finetuneSteps);
+    ctx.log(`warm start from ${ctx.warmStart} (step ${step}); training to step ${target} on the changed dataset`);
   } else if (p.initFrom) {
     const dir = ctx.inputs[p.initFrom];
     if (!dir) throw new UserError(`init_from: '${p.initFrom}' is not among this step's needs (${Object.keys(ctx.inputs).join(', ')})`);
@@ -116,20 +126,21 @@ export async function trainLoop<B>(
     if (lastCheckpointStep === step) return;
     const v = await validate();
     saveCheckpoint(root, step, vars, adam, {
-      rng: { seed: p.seed, step }, valLoss: v?.valLoss ?? null, extra: { dataset: split.fingerprint },
+      rng: { seed: p.seed, step }, valLoss: v?.valLoss ?? null, extra: { dataset: split.fingerprint, target },
     });
     lastCheckpointStep = step;
     pruneCheckpoints(root, p.keepCheckpoints);
   };
 
-  // A warm start is recorded as checkpoint step 0 (the weights this run starts from).
-  if (!latest && p.initFrom) await checkpoint();
+  // Weights this run starts from (init_from at step 0, a warm start at its step) are recorded as
+  // this run's first checkpoint, so model.json can point at them even if no step trains.
+  if (!latest && (ctx.warmStart || p.initFrom)) await checkpoint();
   ctx.progress(step, target, 'steps');
   if (step < target) loader.prefetch(String(step), batchItems(step));
   while (step < target) {
     if (ctx.signal.aborted) {
       await checkpoint();
-      writeDoc(ctx, task, features, step, root);
+      writeDoc(ctx, task, features, split.index.speaker, step, root);
       throw new StepInterrupted(`interrupted at step ${step}; checkpoint saved`);
     }
     const items = await loader.get(String(step), batchItems(step));
@@ -190,7 +201,7 @@ export async function trainLoop<B>(
     await new Promise((r) => setImmediate(r));
   }
   await checkpoint();
-  writeDoc(ctx, task, features, step, root);
+  writeDoc(ctx, task, features, split.index.speaker, step, root);
   tf.dispose([...adam.m.values(), ...adam.v.values()]);
 }
 
@@ -207,12 +218,12 @@ function plot<B>(ctx: StepContext<unknown>, task: TrainTask<B>, log: MetricsLog,
   }
 }
 
-function writeDoc<B>(ctx: StepContext<unknown>, task: TrainTask<B>, features: object, step: number, root: string): void {
+function writeDoc<B>(ctx: StepContext<unknown>, task: TrainTask<B>, features: object, speaker: string, step: number, root: string): void {
   const newest = listCheckpoints(root).at(-1);
   const best = bestCheckpoint(root);
   if (!newest || !best) return;
   writeModelDoc(ctx.outDir, {
-    kind: 'trained-model', network: task.network,
+    kind: 'trained-model', network: task.network, speaker,
     config: task.modelConfig as Record<string, unknown>, features: features as Record<string, unknown>,
     latest: relative(ctx.outDir, newest.dir), best: relative(ctx.outDir, best.dir),
     step, bestValLoss: best.valLoss,

@@ -63,7 +63,7 @@ export function trainParamsSchema(network: 'text2mel' | 'ssrn'): JsonSchema {
     seed: { type: 'integer', description: 'seed of batching, dropout, crops and init (default 1)' },
     init_from: { type: 'string', description: 'name of an upstream training step (in needs) whose weights start this run' },
     freeze: { type: 'array', items: { type: 'string' }, description: 'layer name prefixes that get no updates, e.g. TextEnc or Text2Mel/AudioDec/HC_7' },
-    finetune_steps: { type: 'integer', minimum: 0, description: 'on a resumed run whose dataset changed, train this many steps more than the checkpoint (default 0: just up to steps)' },
+    finetune_steps: { type: 'integer', minimum: 0, description: 'when the dataset changed under a run that resumes or warm-starts (vcpipe watch), train this many steps past its checkpoint (default 500)' },
   };
   if (network === 'text2mel') {
     props.align_by = posInt('step by which the attention must be diagonal (default 3000; default config 20000)');
@@ -92,7 +92,7 @@ export function resolveTrainParams(p: TrainParams, tiny: boolean): ResolvedTrain
     cropFrames: p.crop_frames ?? (tiny ? 16 : 64),
     alignBy: p.align_by ?? (tiny ? 3000 : 20_000),
     onNoAlignment: p.on_no_alignment ?? 'warn',
-    finetuneSteps: p.finetune_steps ?? 0,
+    finetuneSteps: p.finetune_steps ?? 500,
     guidedAttention: p.guided_attention ?? 'per_utterance',
   };
 }

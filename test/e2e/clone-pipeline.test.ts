@@ -22,7 +22,7 @@ describe('pipelines/clone.yaml', () => {
     const cache = join(mkdtempSync(join(tmpdir(), 'clone-e2e-')), 'cache');
     const run = startRun('pipelines/clone.yaml', cache, SETS);
     const r = await run.proc;
-    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.exitCode, String(r.stderr)).toBe(0);
     const states = stepStates(run.events);
     expect(Object.keys(states)).toHaveLength(14);
     expect(Object.values(states).every((s) => s === 'succeeded')).toBe(true);

@@ -23,7 +23,7 @@ describe('pipelines/demo.yaml', () => {
 
     const first = startRun('pipelines/demo.yaml', cache, SETS);
     const r1 = await first.proc;
-    expect(r1.exitCode, r1.stderr).toBe(0);
+    expect(r1.exitCode, String(r1.stderr)).toBe(0);
     expect(Object.values(stepStates(first.events)).every((s) => s === 'succeeded')).toBe(true);
 
     const synthDir = publishedDirOf(cache, 'synthesis.json');
@@ -66,7 +66,7 @@ describe('pipelines/demo.yaml', () => {
 
     const resumed = startRun('pipelines/demo.yaml', cache, longer);
     const r3 = await resumed.proc;
-    expect(r3.exitCode, r3.stderr).toBe(0);
+    expect(r3.exitCode, String(r3.stderr)).toBe(0);
     const resumeLine = resumed.events.find((e) => e.type === 'log' && e.step === 'text2mel' && /resumed from/.test(e.message));
     expect(resumeLine, 'text2mel should resume from a checkpoint').toBeDefined();
     const fromStep = Number(/\(step (\d+)\)/.exec((resumeLine as { message: string }).message)![1]);
