@@ -1,8 +1,9 @@
 // Mean mel-cepstrum of a voice: MFCCs 1…12 (c0, the loudness, dropped) of the non-silent frames,
 // averaged. The distance between two such means is a standard, text-independent measure of how
 // alike two voices' spectral envelopes (timbre) are; it does not depend on the sentence spoken.
-import { stftMagnitude } from './../audio/stft.ts';
-import { melFilterbank, applyMel } from './../audio/mel.ts';
+import { stftMagnitude } from '../audio/stft.ts';
+import { melFilterbank, applyMel } from '../audio/mel.ts';
+import { relativeDb } from './frame-energy.ts';
 
 const SR = 16000;
 const N_FFT = 512;
@@ -19,11 +20,10 @@ export function melCepstra(samples: Float32Array): number[][] {
   const logMel = Array.from({ length: frames }, (_, t) =>
     Array.from({ length: N_MELS }, (_, i) => Math.log(Math.max(1e-8, mel[t * N_MELS + i]))),
   );
-  const energy = logMel.map((row) => row.reduce((a, b) => a + Math.exp(b), 0));
-  const loudest = Math.max(1e-12, ...energy);
+  const levels = relativeDb(logMel.map((row) => row.reduce((a, b) => a + Math.exp(b), 0)));
   const out: number[][] = [];
   logMel.forEach((row, t) => {
-    if (10 * Math.log10(energy[t] / loudest) < -40) return;
+    if (levels[t] < -40) return;
     // DCT-II, orthonormal scaling (the usual MFCC convention).
     const c: number[] = [];
     for (let k = 1; k < N_CEPS; k++) {

@@ -1,6 +1,7 @@
 // Fundamental frequency by the YIN method (de Cheveigné & Kawahara 2002): per frame, the
 // cumulative-mean-normalised difference function d'(τ); F0 = sr / (first τ with d'(τ) < threshold,
 // refined to its local minimum). Frames that are quiet or have no such τ are unvoiced.
+import { frameEnergies, relativeDb } from './frame-energy.ts';
 
 export interface PitchOptions {
   minHz?: number;
@@ -18,18 +19,12 @@ export function voicedF0(samples: Float32Array, sampleRate: number, opts: PitchO
   const hop = Math.round(0.01 * sampleRate);
   const tauMin = Math.floor(sampleRate / maxHz);
   const tauMax = Math.min(Math.ceil(sampleRate / minHz), frame - 1);
-  const energies: number[] = [];
-  for (let start = 0; start + frame <= samples.length; start += hop) {
-    let e = 0;
-    for (let i = 0; i < frame; i++) e += samples[start + i] ** 2;
-    energies.push(e / frame);
-  }
-  const loudest = Math.max(1e-12, ...energies);
+  const levels = relativeDb(frameEnergies(samples, frame, hop));
   const f0: number[] = [];
   const d = new Float64Array(tauMax + 1);
   const window = frame - tauMax;
-  energies.forEach((energy, k) => {
-    if (10 * Math.log10(energy / loudest + 1e-12) < -silenceDb) return;
+  levels.forEach((db, k) => {
+    if (db < -silenceDb) return;
     const start = k * hop;
     let running = 0;
     for (let tau = 1; tau <= tauMax; tau++) {

@@ -1,5 +1,6 @@
 // Signal sanity of a synthesised clip: what a listener notices before intelligibility —
 // speaking rate, long silences, clipped samples.
+import { frameEnergies, relativeDb } from './frame-energy.ts';
 
 export interface SignalSanity {
   seconds: number;
@@ -13,21 +14,15 @@ export interface SignalSanity {
 
 export function signalSanity(samples: Float32Array, sampleRate: number, text: string): SignalSanity {
   const frame = Math.max(1, Math.round(0.02 * sampleRate));
-  const energies: number[] = [];
-  for (let s = 0; s + frame <= samples.length; s += frame) {
-    let e = 0;
-    for (let i = 0; i < frame; i++) e += samples[s + i] ** 2;
-    energies.push(e / frame);
-  }
-  const loudest = Math.max(1e-12, ...energies);
-  const silent = energies.filter((e) => 10 * Math.log10(e / loudest + 1e-12) < -40).length;
+  const levels = relativeDb(frameEnergies(samples, frame, frame));
+  const silent = levels.filter((db) => db < -40).length;
   let clipped = 0;
   for (const v of samples) if (Math.abs(v) >= 0.999) clipped++;
   const seconds = samples.length / sampleRate;
   return {
     seconds,
     secondsPerChar: seconds / Math.max(1, text.trim().length),
-    silenceShare: energies.length ? silent / energies.length : 1,
+    silenceShare: levels.length ? silent / levels.length : 1,
     clippingShare: samples.length ? clipped / samples.length : 0,
   };
 }

@@ -1,18 +1,11 @@
 // Messages between the runner and a step's child process (Node IPC, JSON).
 import type { RunEvent } from '../ui/events.ts';
+import type { StepContext } from '../steps/contract.ts';
 
-export interface StepJob {
-  name: string;
+/** The serialisable part of a StepContext, plus the kind whose module the worker runs. */
+export type StepJob = Pick<StepContext, 'name' | 'params' | 'inputs' | 'outDir' | 'projectDir' | 'cacheDir' | 'backend' | 'warmStart'> & {
   kind: string;
-  params: Record<string, unknown>;
-  inputs: Record<string, string>;
-  outDir: string;
-  projectDir: string;
-  cacheDir: string;
-  backend: string;
-  /** See StepContext.warmStart. */
-  warmStart?: string;
-}
+};
 
 export type ToWorker = { type: 'start'; job: StepJob } | { type: 'abort' };
 
