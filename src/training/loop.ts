@@ -12,6 +12,8 @@ import type { RunMode, VarStore } from '../models/layers.ts';
 import { bestCheckpoint, listCheckpoints, loadCheckpoint, pruneCheckpoints, saveCheckpoint, writeModelDoc } from '../models/checkpoint.ts';
 import { readTrainedModelDoc, checkpointOf } from '../models/load-trained.ts';
 import { writeAlignmentPng, writeLossCurvesPng } from '../ui/plots.ts';
+import { ALIGNMENT_MATRIX_LABEL } from '../ui/events.ts';
+import { writeJsonAtomic } from '../util/atomic.ts';
 import { StepInterrupted, UserError, type StepContext } from '../steps/contract.ts';
 import { ItemLoader, type Item, type Loaded, type Split } from './dataset.ts';
 import { BucketSampler } from './sampler.ts';
@@ -210,6 +212,11 @@ function plot<B>(ctx: StepContext<unknown>, task: TrainTask<B>, log: MetricsLog,
     const path = join(ctx.outDir, 'plots', `alignment-step-${step}.png`);
     writeAlignmentPng(path, v.alignment.matrix, v.alignment.rows, v.alignment.cols, { title: 'attention (first validation utterance)', step });
     ctx.artifact(path, 'image', `alignment at step ${step}`);
+    // The same matrix as numbers, for the dashboard's terminal heatmap (src/ui/dashboard).
+    const matrixPath = join(ctx.outDir, 'plots', 'alignment-latest.json');
+    const { rows, cols, matrix } = v.alignment;
+    writeJsonAtomic(matrixPath, { rows, cols, step, data: Array.from(matrix, (x) => Math.round(x * 1e4) / 1e4) });
+    ctx.artifact(matrixPath, 'other', ALIGNMENT_MATRIX_LABEL);
   }
   if (log.lines.length >= 2) {
     const path = join(ctx.outDir, 'plots', 'loss.png');

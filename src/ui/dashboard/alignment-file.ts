@@ -1,10 +1,8 @@
 // Reads the alignment matrix a training step announces as an artifact labelled 'alignment-matrix'.
 import { readFileSync } from 'node:fs';
-import type { RunEvent } from '../events.ts';
+import { ALIGNMENT_MATRIX_LABEL, type RunEvent } from '../events.ts';
 import { parseAlignmentMatrix, type AlignmentMatrix } from './heatmap.ts';
 import type { DashboardAction } from './state.ts';
-
-export const ALIGNMENT_MATRIX_LABEL = 'alignment-matrix';
 
 /** The matrix in a JSON file `{rows, cols, data}`; throws with the path when it cannot be used. */
 export function readAlignmentMatrix(path: string): AlignmentMatrix {
