@@ -17,6 +17,7 @@ export class CacheLayout {
   get workDir() { return join(this.root, 'work'); }
   get trashDir() { return join(this.root, 'trash'); }
   get runsDir() { return join(this.root, 'runs'); }
+  get historyDir() { return join(this.root, 'history'); }
   run = (pipeline: string) => join(this.root, 'runs', `${pipeline}.json`);
   history = (pipeline: string, step: string) => join(this.root, 'history', pipeline, `${step}.json`);
   fingerprints = (id: string) => join(this.root, 'fingerprints', `${id}.json`);
