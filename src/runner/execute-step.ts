@@ -41,6 +41,7 @@ export class StepExecutor {
     const proc = startStepProcess(
       { name, kind: s.kind, params: p.steps.find((x) => x.name === name)!.params, inputs, outDir: work, projectDir: p.projectDir, cacheDir: this.cache.root, backend: p.backend, ...(s.warmStart ? { warmStart: s.warmStart } : {}) },
       this.emit,
+      s.resources.cpu,
     );
     this.running.set(name, proc);
     try {

@@ -25,9 +25,15 @@ export interface StepProcess {
   kill(): void;
 }
 
-export function startStepProcess(job: StepJob, onEvent: (e: RunEvent) => void): StepProcess {
+/**
+ * `threads`: the step's cpu slots. They become its tensor backend's thread count (VCPIPE_THREADS,
+ * unless the user set that), so two training steps side by side on 2 cores use one thread each:
+ * with both on all cores, OpenMP's spinning threads made each 10× slower (measured, demo pipeline).
+ */
+export function startStepProcess(job: StepJob, onEvent: (e: RunEvent) => void, threads?: number): StepProcess {
   const log = join(job.outDir, 'step.log');
   const child = execa('node', ['--import', TSX, WORKER], {
+    env: threads && !process.env.VCPIPE_THREADS ? { VCPIPE_THREADS: String(threads) } : {},
     ipc: true,
     serialization: 'json',
     reject: false,

@@ -64,7 +64,9 @@ function load<N extends TrainedModel['network']>(dir: string, network: N, which:
 
 const FEATURE_KEYS = ['sample_rate', 'n_fft', 'hop_length', 'win_length', 'n_mels', 'r', 'ref_db', 'max_db', 'preemphasis'] as const;
 
-export function loadVoice(text2melDir: string, ssrnDir: string | undefined, which: CheckpointChoice): Voice {
+/** `ssrnWhich` picks the SSRN's checkpoint apart from the Text2Mel's (a training preview speaks
+ * Text2Mel step N with the SSRN's latest); it defaults to `which`. */
+export function loadVoice(text2melDir: string, ssrnDir: string | undefined, which: CheckpointChoice, ssrnWhich: CheckpointChoice = which): Voice {
   const t = load(text2melDir, 'text2mel', which);
   const text2mel = t.trained.model;
   const features = t.trained.features;
@@ -72,7 +74,7 @@ export function loadVoice(text2melDir: string, ssrnDir: string | undefined, whic
   let ssrnStep: number | undefined;
   if (ssrnDir) {
     try {
-      const s = load(ssrnDir, 'ssrn', which);
+      const s = load(ssrnDir, 'ssrn', ssrnWhich);
       ssrn = s.trained.model;
       ssrnStep = s.trained.step;
       const differ = FEATURE_KEYS.filter((k) => s.trained.features[k] !== features[k]);

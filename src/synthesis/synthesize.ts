@@ -23,6 +23,8 @@ export interface SynthesizeOptions {
   ssrnDir?: string;
   sentences: string[];
   which: CheckpointChoice;
+  /** The SSRN's checkpoint, when it differs from `which` (default: the same). */
+  ssrnWhich?: CheckpointChoice;
   /** Reduced frames per piece at most; default the Text2Mel's max_T. */
   maxFrames?: number;
   griffinLimIters: number;
@@ -80,7 +82,7 @@ function joinMels(gs: GeneratedMel[], nMels: number): Float32Array {
 
 export async function synthesizeSentences(o: SynthesizeOptions): Promise<SynthesisResult> {
   const started = performance.now();
-  const voice = loadVoice(o.text2melDir, o.ssrnDir, o.which);
+  const voice = loadVoice(o.text2melDir, o.ssrnDir, o.which, o.ssrnWhich);
   try {
     const cfg = voice.features;
     const { maxN, maxT, nMels } = voice.text2mel.config;

@@ -21,6 +21,7 @@ import { MetricsLog } from './metrics-log.ts';
 import { deriveSeed } from './seeds.ts';
 import { Stepper } from './train-step.ts';
 import type { ResolvedTrainParams } from './params.ts';
+import type { FeatureConfig } from '../steps/formats.ts';
 
 export interface Validation {
   valLoss: number;
@@ -55,7 +56,7 @@ function chunk<T>(xs: T[], n: number): T[][] {
 }
 
 export async function trainLoop<B>(
-  ctx: StepContext<unknown>, task: TrainTask<B>, split: Split, p: ResolvedTrainParams, features: object, memoryHint: string,
+  ctx: StepContext<unknown>, task: TrainTask<B>, split: Split, p: ResolvedTrainParams, features: FeatureConfig, memoryHint: string,
 ): Promise<void> {
   const root = join(ctx.outDir, 'checkpoints');
   const vars = task.store.vars;
@@ -66,6 +67,7 @@ export async function trainLoop<B>(
   if (!trainable.size) throw new UserError(`freeze: ${p.freeze.join(', ')} freezes every variable of ${task.network}; nothing would train`);
   if (p.freeze.length) ctx.log(`freeze: ${vars.size - trainable.size} of ${vars.size} variables frozen`);
   const stepper = new Stepper(trainable, adam);
+  const previewSsrnDir = previewSsrnOf(ctx, p);
 
   // Resume from the newest complete checkpoint, else warm-start from init_from.
   let step = 0;
@@ -108,6 +110,7 @@ export async function trainLoop<B>(
   let lastVal: Validation | undefined;
   let lastValStep = -1;
   let lastCheckpointStep = latest?.step ?? -1;
+  let checkpointsSaved = 0;
   const window: Record<string, number[]> = { loss: [], grad_norm: [] };
   for (const t of task.terms) window[t] = [];
   let windowStart = performance.now();
@@ -132,6 +135,10 @@ export async function trainLoop<B>(
     });
     lastCheckpointStep = step;
     pruneCheckpoints(root, p.keepCheckpoints);
+    if (p.preview.length && ++checkpointsSaved % p.previewEvery === 0) {
+      writeDoc(ctx, task, features, split.index.speaker, step, root);
+      await preview(ctx, p, step, previewSsrnDir, features);
+    }
   };
 
   // Weights this run starts from (init_from at step 0, a warm start at its step) are recorded as
@@ -205,6 +212,32 @@ export async function trainLoop<B>(
   await checkpoint();
   writeDoc(ctx, task, features, split.index.speaker, step, root);
   tf.dispose([...adam.m.values(), ...adam.v.values()]);
+}
+
+/** The finished SSRN step that previews vocode with, checked before any training step runs. */
+function previewSsrnOf(ctx: StepContext<unknown>, p: ResolvedTrainParams): string | undefined {
+  if (!p.previewSsrn) return undefined;
+  const dir = ctx.inputs[p.previewSsrn];
+  if (!dir) throw new UserError(`preview_ssrn: '${p.previewSsrn}' is not among this step's needs (${Object.keys(ctx.inputs).join(', ')})`);
+  return dir;
+}
+
+/** Speaks the preview sentences with the checkpoint just saved (listening while training):
+ * `previews/step-N/wavs/*.wav` and their alignment PNGs, announced so the report plays them. */
+async function preview(ctx: StepContext<unknown>, p: ResolvedTrainParams, step: number, ssrnDir: string | undefined, features: FeatureConfig): Promise<void> {
+  const { synthesizeSentences } = await import('../synthesis/synthesize.ts');
+  const { vocoderDefaults } = await import('../synthesis/vocoder-defaults.ts');
+  const outDir = join(ctx.outDir, 'previews', `step-${String(step).padStart(7, '0')}`);
+  const result = await synthesizeSentences({
+    text2melDir: ctx.outDir, ssrnDir, sentences: p.preview, which: step, ssrnWhich: 'latest',
+    ...vocoderDefaults(features.n_fft),
+    outDir, batchSize: p.preview.length, log: () => {}, warn: (m) => ctx.warn(`preview: ${m}`),
+  });
+  for (const s of result.sentences) {
+    ctx.artifact(join(outDir, s.wav), 'audio', `preview at step ${step}: ${s.text}`);
+    if (s.alignmentPng) ctx.artifact(join(outDir, s.alignmentPng), 'image', `preview alignment at step ${step}: ${s.text}`);
+  }
+  ctx.log(`preview at step ${step}: ${result.sentences.length} sentence(s) in ${relative(ctx.outDir, outDir)}${ssrnDir ? '' : ' (no SSRN: mel pseudo-inverse)'}`);
 }
 
 function plot<B>(ctx: StepContext<unknown>, task: TrainTask<B>, log: MetricsLog, step: number, v: Validation | undefined): void {

@@ -21,6 +21,9 @@ export interface TrainParams {
   on_no_alignment?: 'warn' | 'stop';
   finetune_steps?: number;
   guided_attention?: 'per_utterance' | 'ref';
+  preview?: string[];
+  preview_every?: number;
+  preview_ssrn?: string;
 }
 
 export interface ResolvedTrainParams {
@@ -41,6 +44,9 @@ export interface ResolvedTrainParams {
   onNoAlignment: 'warn' | 'stop';
   finetuneSteps: number;
   guidedAttention: 'per_utterance' | 'ref';
+  preview: string[];
+  previewEvery: number;
+  previewSsrn?: string;
 }
 
 const posInt = (description: string): JsonSchema => ({ type: 'integer', minimum: 1, description });
@@ -69,6 +75,9 @@ export function trainParamsSchema(network: 'text2mel' | 'ssrn'): JsonSchema {
     props.align_by = posInt('step by which the attention must be diagonal (default 3000; default config 20000)');
     props.on_no_alignment = { enum: ['warn', 'stop'], description: 'what to do when attention is not diagonal by align_by (default warn)' };
     props.guided_attention = { enum: ['per_utterance', 'ref'], description: "guided attention weights: per utterance (recommended) or REF's fixed grid" };
+    props.preview = { type: 'array', items: { type: 'string' }, description: 'sentences spoken at checkpoints (previews/step-N/*.wav), to hear the voice improving' };
+    props.preview_every = posInt('checkpoints between previews (default 1: every checkpoint)');
+    props.preview_ssrn = { type: 'string', description: 'a finished SSRN training step (in needs) for previews; default: the mel pseudo-inverse' };
   } else {
     props.crop_frames = posInt('reduced frames per training crop (default 64; tiny 16)');
   }
@@ -94,5 +103,8 @@ export function resolveTrainParams(p: TrainParams, tiny: boolean): ResolvedTrain
     onNoAlignment: p.on_no_alignment ?? 'warn',
     finetuneSteps: p.finetune_steps ?? 500,
     guidedAttention: p.guided_attention ?? 'per_utterance',
+    preview: p.preview ?? [],
+    previewEvery: p.preview_every ?? 1,
+    previewSsrn: p.preview_ssrn,
   };
 }
