@@ -74,7 +74,8 @@ function pytorchRow(threads: number): Row {
   }
 }
 
-async function torchLoad(threads: number): Promise<void> {
+/** Makes torch the active backend with `threads` intra-op threads (registering it again only resets the threads). */
+export async function torchLoad(threads: number): Promise<void> {
   const mod = (await import('tfjs-backend-torch')) as typeof import('../native/tfjs-backend-torch/src/index.ts');
   mod.registerTorchBackend(tf, { device: 'cpu', threads });
   if (!(await tf.setBackend('torch'))) throw new Error('setBackend(torch) failed');

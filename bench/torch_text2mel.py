@@ -1,9 +1,10 @@
-"""One tiny Text2Mel training step in PyTorch, for bench/train-bench.ts's vcpipe/PyTorch ratio.
+"""One tiny Text2Mel or SSRN training step in PyTorch, for bench/train-bench.ts's vcpipe/PyTorch ratio.
 
-Same network as vcpipe (design note docs: §3.1-§3.5 with the §9 tiny sizes), same losses (L1 + BD +
-guided attention), clipped Adam; random batch B x N text ids and B x T' x F mels. Prints one JSON
-line: {"threads", "steps_per_s", "s_per_step", "params"}.
-Usage: python3 bench/torch_text2mel.py --threads 1 [--batch 8 --text 40 --frames 60 --steps 20]
+Same networks as vcpipe (design note docs: §3.1-§3.6 with the §9 tiny sizes, src/models/config.ts),
+same losses (Text2Mel: L1 + BD + guided attention; SSRN: L1 + BD), clipped Adam; random batch of
+B x N text ids and B x T' x F mels (SSRN: B x T' x F mels and B x 4T' x F' magnitudes). Prints one
+JSON line: {"network", "threads", "steps_per_s", "s_per_step", "params"}.
+Usage: python3 bench/torch_text2mel.py --threads 1 [--network ssrn --batch 8 --text 40 --frames 60 --steps 20]
 """
 import argparse
 import json
@@ -75,9 +76,70 @@ class Text2Mel(nn.Module):
         return logits, a
 
 
+class Deconv(nn.Module):
+    """D(3, s=2): transposed conv doubling time -> LayerNorm -> dropout. PyTorch's output is 2L + 1
+    long; its first 2L are vcpipe's out[2m] = x[m]W0 + x[m-1]W2, out[2m+1] = x[m]W1."""
+
+    def __init__(self, ch, p=0.05):
+        super().__init__()
+        self.conv = nn.ConvTranspose1d(ch, ch, 3, stride=2)
+        self.ln = nn.LayerNorm(ch, eps=1e-5)
+        self.p = p
+
+    def forward(self, x):  # x [B, C, L] -> [B, C, 2L]
+        y = self.conv(x)[:, :, : 2 * x.shape[2]]
+        y = self.ln(y.transpose(1, 2)).transpose(1, 2)
+        return F.dropout(y, self.p, self.training)
+
+
+class Ssrn(nn.Module):
+    """src/models/ssrn.ts with SSRN_TINY: a stage of HC per upsampling, then 2c-wide HC and k1 convs to F'."""
+
+    def __init__(self, n_mels=40, c=128, f_bins=257, dil=(1, 3, 9, 27), hc_per_stage=1, upsamples=2, wide_hc=1, relu_convs=1):
+        super().__init__()
+
+        def stage():
+            return [Highway(c, 3, dil[j % len(dil)]) for j in range(hc_per_stage)]
+        layers = [Conv(n_mels, c), *stage()]
+        for _ in range(upsamples):
+            layers += [Deconv(c), *stage()]
+        layers += [Conv(c, 2 * c), *[Highway(2 * c, 3, 1) for _ in range(wide_hc)], Conv(2 * c, f_bins),
+                   *[Conv(f_bins, f_bins, act='relu') for _ in range(relu_convs)], Conv(f_bins, f_bins)]
+        self.layers = nn.Sequential(*layers)
+
+    def forward(self, mel):  # mel [B, T, F] -> logits [B, 4T, F']
+        return self.layers(mel.transpose(1, 2)).transpose(1, 2)
+
+
+def text2mel_case(b, n, t):
+    """The model and its loss on one random batch."""
+    model = Text2Mel()
+    ids = torch.randint(2, 32, (b, n))
+    mel = torch.rand(b, t, 40)
+    s = torch.cat([torch.zeros(b, 1, 40), mel[:, :-1]], 1)
+    nn_, tt = torch.arange(n).float() / n, torch.arange(t).float() / t
+    w = 1 - torch.exp(-((nn_[None, :] - tt[:, None]) ** 2) / (2 * 0.2 ** 2))  # [T, N]
+
+    def loss():
+        logits, a = model(ids, s)
+        return (torch.sigmoid(logits) - mel).abs().mean() + F.binary_cross_entropy_with_logits(logits, mel) + (a * w).mean()
+    return model, loss
+
+
+def ssrn_case(b, t):
+    model = Ssrn()
+    mel, mag = torch.rand(b, t, 40), torch.rand(b, 4 * t, 257)
+
+    def loss():
+        logits = model(mel)
+        return (torch.sigmoid(logits) - mag).abs().mean() + F.binary_cross_entropy_with_logits(logits, mag)
+    return model, loss
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--threads', type=int, default=1)
+    ap.add_argument('--network', choices=['text2mel', 'ssrn'], default='text2mel')
     ap.add_argument('--batch', type=int, default=8)
     ap.add_argument('--text', type=int, default=40)
     ap.add_argument('--frames', type=int, default=60)
@@ -85,19 +147,12 @@ def main():
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(1)
-    model = Text2Mel()
-    opt = torch.optim.Adam(model.parameters(), lr=1e-3, betas=(0.9, 0.999), eps=1e-8)
     b, n, t = args.batch, args.text, args.frames
-    ids = torch.randint(2, 32, (b, n))
-    mel = torch.rand(b, t, 40)
-    s = torch.cat([torch.zeros(b, 1, 40), mel[:, :-1]], 1)
-    nn_, tt = torch.arange(n).float() / n, torch.arange(t).float() / t
-    w = 1 - torch.exp(-((nn_[None, :] - tt[:, None]) ** 2) / (2 * 0.2 ** 2))  # [T, N]
+    model, loss_of = text2mel_case(b, n, t) if args.network == 'text2mel' else ssrn_case(b, t)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3, betas=(0.9, 0.999), eps=1e-8)
 
     def step():
-        logits, a = model(ids, s)
-        y = torch.sigmoid(logits)
-        loss = (y - mel).abs().mean() + F.binary_cross_entropy_with_logits(logits, mel) + (a * w).mean()
+        loss = loss_of()
         opt.zero_grad()
         loss.backward()
         for p in model.parameters():
@@ -111,7 +166,7 @@ def main():
     for _ in range(args.steps):
         step()
     secs = (time.perf_counter() - t0) / args.steps
-    print(json.dumps({'threads': args.threads, 'steps_per_s': 1 / secs, 's_per_step': secs,
+    print(json.dumps({'network': args.network, 'threads': args.threads, 'steps_per_s': 1 / secs, 's_per_step': secs,
                       'params': sum(p.numel() for p in model.parameters())}))
 
 

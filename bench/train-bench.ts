@@ -1,8 +1,10 @@
 // Training throughput: tiny and default Text2Mel and SSRN steps/s and GFLOP/s on every backend
-// that loads, tap-sum vs tf.conv1d, and the same tiny Text2Mel step in PyTorch (1 and 2 threads).
+// that loads, tap-sum vs tf.conv1d, and the native-backend issue's acceptance: the tiny Text2Mel
+// and SSRN steps on torch against the same steps in PyTorch at equal thread counts (1 and 2).
 // Batch B 8, N 40, T' 60: the design note's §9 FLOP table gives 1.8 / 52.5 GFLOP per Text2Mel step
 // (tiny / default) and 9.6 / 270 per SSRN step at this size.
 import { execFileSync } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { selectBackend, tf } from '../src/models/backend.ts';
@@ -14,23 +16,29 @@ import { Rng } from '../src/models/rng.ts';
 import { Ssrn } from '../src/models/ssrn.ts';
 import { Text2Mel } from '../src/models/text2mel.ts';
 import { Stepper } from '../src/training/train-step.ts';
+import { torchLoad } from './torch-backend-bench.ts';
 
 const B = 8, N = 40, T = 60;
 const GFLOP = { text2melTiny: 1.8, text2melDefault: 52.5, ssrnTiny: 9.6, ssrnDefault: 270 };
 /** Per case: stop measuring after this many seconds (at least one timed step). */
-const CASE_BUDGET_S = 30;
+const CASE_BUDGET_S = 2;
+/** Timed steps on each side of the torch / PyTorch comparison (torch_text2mel.py's --steps), for a steadier ratio. */
+const EQUAL_STEPS = 3;
+/** The acceptance: torch's s/step at most this × PyTorch's at the same thread count. */
+const WITHIN = 1.2;
 
 interface Row { backend: string; network: string; stepsPerS: number | null; gflopPerS: number | null; note: string }
+interface EqualRow { network: string; threads: number; pytorch: number | null; torch: number | null; note: string }
 
-/** Warm-up step, then timed steps until 5 or the budget. Skips when the warm-up alone exceeds the budget. */
-function timeSteps(step: () => void): { stepsPerS: number | null; warmS: number; note: string } {
+/** Warm-up step, then timed steps until `steps` or the budget. Skips when the warm-up alone exceeds the budget. */
+function timeSteps(step: () => void, steps = 5): { stepsPerS: number | null; warmS: number; note: string } {
   const w0 = performance.now();
   step();
   const warm = (performance.now() - w0) / 1000;
   if (warm > CASE_BUDGET_S) return { stepsPerS: null, warmS: warm, note: `skipped: warm-up step took ${warm.toFixed(0)} s` };
   let n = 0;
   const t0 = performance.now();
-  while (n < 5 && (n === 0 || (performance.now() - t0) / 1000 < CASE_BUDGET_S)) {
+  while (n < steps && (n === 0 || (performance.now() - t0) / 1000 < CASE_BUDGET_S)) {
     step();
     n++;
   }
@@ -69,6 +77,22 @@ function ssrnStep(cfg: typeof SSRN_TINY): () => void {
   };
 }
 
+const CASES: { network: string; make: () => () => void; gflop: number; pytorch?: 'text2mel' | 'ssrn' }[] = [
+  { network: 'Text2Mel tiny', make: () => text2melStep(TEXT2MEL_TINY), gflop: GFLOP.text2melTiny, pytorch: 'text2mel' },
+  { network: 'SSRN tiny', make: () => ssrnStep(SSRN_TINY), gflop: GFLOP.ssrnTiny, pytorch: 'ssrn' },
+  { network: 'Text2Mel default', make: () => text2melStep(TEXT2MEL_DEFAULT), gflop: GFLOP.text2melDefault },
+  { network: 'SSRN default', make: () => ssrnStep(SSRN_DEFAULT), gflop: GFLOP.ssrnDefault },
+];
+
+/** timeSteps on a fresh model; its input tensors and variables are disposed afterwards. */
+function measure(make: () => () => void, steps?: number): ReturnType<typeof timeSteps> {
+  tf.engine().startScope(); // the case's input tensors; its variables go with disposeVariables
+  const r = timeSteps(make(), steps);
+  tf.engine().endScope();
+  tf.disposeVariables();
+  return r;
+}
+
 function convTimes(): string[] {
   const rows: string[] = [];
   for (const c of [64, 256]) {
@@ -102,10 +126,11 @@ function convTimes(): string[] {
   return rows;
 }
 
-function pytorch(threads: number): number | null {
+function pytorch(network: 'text2mel' | 'ssrn', threads: number): number | null {
   const script = join(dirname(fileURLToPath(import.meta.url)), 'torch_text2mel.py');
+  const args = ['--network', network, '--threads', String(threads), '--batch', String(B), '--text', String(N), '--frames', String(T), '--steps', String(EQUAL_STEPS)];
   try {
-    const out = execFileSync('/usr/bin/python3', [script, '--threads', String(threads), '--batch', String(B), '--text', String(N), '--frames', String(T)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = execFileSync('/usr/bin/python3', [script, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     return (JSON.parse(out.trim().split('\n').at(-1)!) as { steps_per_s: number }).steps_per_s;
   } catch {
     return null;
@@ -123,32 +148,34 @@ export async function bench(): Promise<{ title: string; markdown: string }> {
       unavailable.push(`${backend}: ${(err as Error).message}`);
       continue;
     }
-    const cases: [string, () => () => void, number][] = [
-      ['Text2Mel tiny', () => text2melStep(TEXT2MEL_TINY), GFLOP.text2melTiny],
-      ['SSRN tiny', () => ssrnStep(SSRN_TINY), GFLOP.ssrnTiny],
-      ['Text2Mel default', () => text2melStep(TEXT2MEL_DEFAULT), GFLOP.text2melDefault],
-      ['SSRN default', () => ssrnStep(SSRN_DEFAULT), GFLOP.ssrnDefault],
-    ];
     let rate: number | null = null; // GFLOP/s of the tiny Text2Mel step, to predict the bigger cases
-    for (const [network, make, gflop] of cases) {
+    for (const { network, make, gflop } of CASES) {
       if (rate !== null && gflop / rate > CASE_BUDGET_S) {
         rows.push({ backend, network, stepsPerS: null, gflopPerS: null, note: `skipped: ~${(gflop / rate).toFixed(0)} s per step predicted` });
         continue;
       }
-      tf.engine().startScope(); // the case's input tensors; its variables go with disposeVariables
-      const r = timeSteps(make());
-      tf.engine().endScope();
+      const r = measure(make);
       rows.push({ backend, network, stepsPerS: r.stepsPerS, gflopPerS: r.stepsPerS && r.stepsPerS * gflop, note: r.note });
       if (rate === null) rate = r.stepsPerS ? r.stepsPerS * gflop : gflop / r.warmS;
-      tf.disposeVariables();
     }
     convRows.push(...convTimes());
   }
-  const torch1 = pytorch(1), torch2 = pytorch(2);
+  // Each torch measurement next to its PyTorch one, so a change in machine load hits both alike.
+  const torchLoaded = rows.some((r) => r.backend === 'torch');
+  const equal: EqualRow[] = [];
+  for (const threads of [1, 2]) {
+    if (torchLoaded) await torchLoad(threads);
+    for (const c of CASES) {
+      if (!c.pytorch) continue;
+      const r = torchLoaded ? measure(c.make, EQUAL_STEPS) : undefined;
+      equal.push({ network: c.network, threads, pytorch: pytorch(c.pytorch, threads), torch: r?.stepsPerS ?? null, note: r?.note ?? 'torch not loaded' });
+    }
+  }
   const fmt = (x: number | null, d = 2) => (x === null ? '–' : x.toFixed(d));
-  const tinyRows = rows.filter((r) => r.network === 'Text2Mel tiny');
+  // Time ratio torch s/step ÷ PyTorch s/step = PyTorch steps/s ÷ torch steps/s.
+  const ratio = (r: EqualRow) => (r.pytorch && r.torch ? r.pytorch / r.torch : null);
   const md = [
-    `Batch ${B}, text ${N}, ${T} reduced frames (design note §9 GFLOP per step: Text2Mel ${GFLOP.text2melTiny} tiny / ${GFLOP.text2melDefault} default, SSRN ${GFLOP.ssrnTiny} / ${GFLOP.ssrnDefault}).`,
+    `Batch ${B}, text ${N}, ${T} reduced frames (design note §9 GFLOP per step: Text2Mel ${GFLOP.text2melTiny} tiny / ${GFLOP.text2melDefault} default, SSRN ${GFLOP.ssrnTiny} / ${GFLOP.ssrnDefault}). torch runs at its default threads here (VCPIPE_THREADS or all cores).`,
     unavailable.length ? `Backends not loaded: ${unavailable.join('; ')}.` : '',
     '',
     '| backend | network | steps/s | GFLOP/s | note |',
@@ -161,11 +188,16 @@ export async function bench(): Promise<{ title: string; markdown: string }> {
     '|---|---|---|---|---|---|---|---|',
     ...convRows,
     '',
-    'Same tiny Text2Mel training step in PyTorch (bench/torch_text2mel.py):',
+    `vcpipe torch / PyTorch at equal threads: the same tiny training steps in PyTorch (bench/torch_text2mel.py: ${EQUAL_STEPS} timed steps after 3 warm-up ones; torch: up to ${EQUAL_STEPS} after 1, within ${CASE_BUDGET_S} s). Ratio = torch s/step ÷ PyTorch s/step; the native-backend issue accepts ≤ ${WITHIN}.`,
     '',
-    '| PyTorch threads | steps/s | ' + tinyRows.map((r) => `vcpipe ${r.backend} / PyTorch`).join(' | ') + ' |',
-    '|---|---|' + tinyRows.map(() => '---|').join(''),
-    ...[[1, torch1], [2, torch2]].map(([t, s]) => `| ${t} | ${fmt(s as number | null)} | ` + tinyRows.map((r) => (r.stepsPerS && s ? fmt(r.stepsPerS / (s as number), 3) : '–')).join(' | ') + ' |'),
+    `Load average at the end of the run: ${loadavg().map((x) => x.toFixed(1)).join(' / ')} on ${cpus().length} cores (2-thread rows are only meaningful on an otherwise idle machine).`,
+    '',
+    `| network | threads | PyTorch steps/s | torch steps/s | ratio | within ${WITHIN}× | note |`,
+    '|---|---:|---:|---:|---:|---|---|',
+    ...equal.map((r) => {
+      const x = ratio(r);
+      return `| ${r.network} | ${r.threads} | ${fmt(r.pytorch)} | ${fmt(r.torch)} | ${fmt(x)} | ${x === null ? '–' : x <= WITHIN ? 'yes' : 'no'} | ${r.note} |`;
+    }),
   ].join('\n');
   return { title: 'Training throughput (Text2Mel, SSRN)', markdown: md };
 }

@@ -102,7 +102,9 @@ export async function runPipeline(pipeline: Pipeline, opts: RunOptions): Promise
       if (s.state === 'running') stepStarted.set(name, time);
       else stepEnded.set(name, time);
       const reason = plan?.steps.find((p) => p.name === name)?.reason;
-      emit({ type: 'step', step: name, state: s.state, ...(reason && (s.state === 'running' || s.state === 'cached') ? { reason } : {}), ...(s.error ? { error: s.error, log: s.log } : {}), time });
+      const key = plan?.steps.find((p) => p.name === name)?.build.key;
+      const published = s.state === 'succeeded' && executor && key ? { workDir: executor.workDirOf(name), output: cache.entry(key) } : {};
+      emit({ type: 'step', step: name, state: s.state, ...(reason && (s.state === 'running' || s.state === 'cached') ? { reason } : {}), ...(s.error ? { error: s.error, log: s.log } : {}), ...published, time });
     }
     if (runChanged && final) emit(runEvent());
     writeRunSnapshot(cache, {

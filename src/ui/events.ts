@@ -14,7 +14,9 @@ export type RunState = 'planning' | 'running' | 'succeeded' | 'failed' | 'interr
 
 export type RunEvent =
   | { type: 'run'; state: RunState; pipeline: string; steps?: PlannedStep[]; message?: string; time: number }
-  | { type: 'step'; step: string; state: StepState; reason?: string; error?: string; log?: string; time: number }
+  /** On `succeeded` of a step that ran: `workDir` it ran in (where its announced artifact paths
+   * point) and `output`, the cache entry that publishing renamed it to. */
+  | { type: 'step'; step: string; state: StepState; reason?: string; error?: string; log?: string; workDir?: string; output?: string; time: number }
   | { type: 'progress'; step: string; done: number; total: number; unit?: string; time: number }
   | { type: 'metric'; step: string; name: string; value: number; at?: number; time: number }
   | { type: 'artifact'; step: string; path: string; kind: string; label?: string; time: number }

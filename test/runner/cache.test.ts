@@ -1,8 +1,8 @@
 // Caching through the real CLI: rerun nothing, rerun what a change touches, and only that.
-import { readFileSync, rmSync, utimesSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, utimesSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fixture, stepStates, vcpipe } from './cli-helpers.ts';
+import { events, fixture, stepStates, vcpipe } from './cli-helpers.ts';
 
 describe('cache decisions of vcpipe run', { timeout: 120_000 }, () => {
   let dir: string;
@@ -22,8 +22,16 @@ describe('cache decisions of vcpipe run', { timeout: 120_000 }, () => {
   });
 
   it('runs all four steps, then finds all cached without starting a process', async () => {
-    await run();
+    const first = await run();
     expect(started()).toEqual(['count', 'report', 'source', 'upper']);
+    // Each succeeded event names the published entry its work dir became.
+    const succeeded = events(first.stdout).filter((e) => e.type === 'step' && e.state === 'succeeded');
+    expect(succeeded).toHaveLength(4);
+    for (const e of succeeded) {
+      if (e.type !== 'step') continue;
+      expect(existsSync(join(e.output!, 'manifest.json')), e.step).toBe(true);
+      expect(existsSync(e.workDir!), e.step).toBe(false);
+    }
     const second = await run();
     expect(readFileSync(join(dir, 'started.txt'), 'utf8')).toBe('');
     expect(stepStates(second.stdout)).toEqual({ source: 'cached', upper: 'cached', count: 'cached', report: 'cached' });
@@ -48,8 +56,16 @@ describe('cache decisions of vcpipe run', { timeout: 120_000 }, () => {
     writeFileSync(join(dir, 'data/in.txt'), 'abd');
     const plan = await vcpipe(dir, ['plan', 'pipeline.yaml']);
     expect(plan.stdout).toMatch(/runs +source +input data\/in.txt changed/);
-    await run();
+    const first = await run();
     expect(started()).toEqual(['count', 'report', 'source', 'upper']);
+    // Each succeeded event names the published entry its work dir became.
+    const succeeded = events(first.stdout).filter((e) => e.type === 'step' && e.state === 'succeeded');
+    expect(succeeded).toHaveLength(4);
+    for (const e of succeeded) {
+      if (e.type !== 'step') continue;
+      expect(existsSync(join(e.output!, 'manifest.json')), e.step).toBe(true);
+      expect(existsSync(e.workDir!), e.step).toBe(false);
+    }
     const report = await vcpipe(dir, ['plan', 'pipeline.yaml']);
     expect(report.stdout).toContain('all 4 steps cached');
   });

@@ -33,6 +33,17 @@ describe('applyEvent', () => {
     expect(before).toEqual(copy);
   });
 
+  it('points a published step\'s artifacts at its cache entry, not the renamed work dir', () => {
+    const state = fold([
+      plan,
+      { type: 'step', step: 'b', state: 'running', time: T + 1 },
+      { type: 'artifact', step: 'b', path: '/c/work/k1/wavs/s01.wav', kind: 'audio', time: T + 2 },
+      { type: 'artifact', step: 'a', path: '/c/work/k1/other.png', kind: 'image', time: T + 3 },
+      { type: 'step', step: 'b', state: 'succeeded', workDir: '/c/work/k1', output: '/c/entries/k1', time: T + 4 },
+    ]);
+    expect(state.artifacts.map((a) => a.path)).toEqual(['/c/entries/k1/wavs/s01.wav', '/c/work/k1/other.png']);
+  });
+
   it('times a step from running to its end and keeps the error and log path', () => {
     const state = fold([
       plan,

@@ -104,8 +104,13 @@ export function applyEvent(state: DashboardState, action: DashboardAction): Dash
       if (action.state === 'succeeded' || action.state === 'failed' || action.state === 'interrupted') next.endedAt = action.time;
       return next;
     }
-    case 'step':
-      return updateStep(at, action.step, (s) => ({
+    case 'step': {
+      const { workDir, output } = action;
+      // Publishing renamed the work dir the step announced its files in: point at the entry.
+      const moved = workDir && output
+        ? { ...at, artifacts: at.artifacts.map((a) => (a.step === action.step && a.path.startsWith(workDir + '/') ? { ...a, path: output + a.path.slice(workDir.length) } : a)) }
+        : at;
+      return updateStep(moved, action.step, (s) => ({
         ...s,
         state: action.state,
         reason: action.reason ?? s.reason,
@@ -114,6 +119,7 @@ export function applyEvent(state: DashboardState, action: DashboardAction): Dash
         startedAt: action.state === 'running' ? action.time : s.startedAt,
         endedAt: ENDED.includes(action.state) ? action.time : s.endedAt,
       }));
+    }
     case 'progress':
       return updateStep(at, action.step, (s) => ({
         ...s,
