@@ -56,16 +56,8 @@ describe('cache decisions of vcpipe run', { timeout: 120_000 }, () => {
     writeFileSync(join(dir, 'data/in.txt'), 'abd');
     const plan = await vcpipe(dir, ['plan', 'pipeline.yaml']);
     expect(plan.stdout).toMatch(/runs +source +input data\/in.txt changed/);
-    const first = await run();
+    await run();
     expect(started()).toEqual(['count', 'report', 'source', 'upper']);
-    // Each succeeded event names the published entry its work dir became.
-    const succeeded = events(first.stdout).filter((e) => e.type === 'step' && e.state === 'succeeded');
-    expect(succeeded).toHaveLength(4);
-    for (const e of succeeded) {
-      if (e.type !== 'step') continue;
-      expect(existsSync(join(e.output!, 'manifest.json')), e.step).toBe(true);
-      expect(existsSync(e.workDir!), e.step).toBe(false);
-    }
     const report = await vcpipe(dir, ['plan', 'pipeline.yaml']);
     expect(report.stdout).toContain('all 4 steps cached');
   });
