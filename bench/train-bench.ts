@@ -21,9 +21,9 @@ import { torchLoad } from './torch-backend-bench.ts';
 const B = 8, N = 40, T = 60;
 const GFLOP = { text2melTiny: 1.8, text2melDefault: 52.5, ssrnTiny: 9.6, ssrnDefault: 270 };
 /** Per case: stop measuring after this many seconds (at least one timed step). */
-const CASE_BUDGET_S = 2;
+const CASE_BUDGET_S = 30;
 /** Timed steps on each side of the torch / PyTorch comparison (torch_text2mel.py's --steps), for a steadier ratio. */
-const EQUAL_STEPS = 3;
+const EQUAL_STEPS = 20;
 /** The acceptance: torch's s/step at most this × PyTorch's at the same thread count. */
 const WITHIN = 1.2;
 
