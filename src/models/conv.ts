@@ -88,17 +88,18 @@ export function torchConv(x: tf.Tensor3D, kernel: tf.Tensor3D, spec: ConvSpec): 
 
 /**
  * Which exact form to use (measured, B 8, L 60, C 64/128 → 2C, δ 1 and 27, causal and same):
- * - torch: native kernels with dilation gradients.
+ * - torch, k = 3: native kernels with dilation gradients (the tap sum's concat costs more).
  * - training elsewhere: tap sum. wasm has no conv weight gradient at all; on cpu the tap sum's
  *   forward+backward is 10–25× faster than tf.conv1d's at δ = 1 and tf.conv1d has none at δ > 1.
  * - inference, k = 3: tf.conv1d (forward 1.0–2.8× faster than the tap sum on wasm and cpu); so
  *   gradients need `training: true` on those backends.
- * - k = 1: a plain matMul (the tap sum with one tap).
+ * - k = 1: a plain matMul (the tap sum with one tap), on torch too: its fwd+bwd is 1.5–2× faster
+ *   than Conv2D's there, which permutes to NCHW and back (B 8, L 60, 64–256 channels).
  */
 export function convImpl(backend: string, spec: ConvSpec, training: boolean): ConvImpl {
+  if (spec.k === 1) return 'tapsum';
   if (backend === 'torch') return 'torch';
-  if (training || spec.k === 1) return 'tapsum';
-  return 'native';
+  return training ? 'tapsum' : 'native';
 }
 
 /** conv(x) + bias with the form chosen for the active backend. */

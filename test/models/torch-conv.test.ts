@@ -18,6 +18,7 @@ describe('torch conv path', () => {
     }
     if (!loaded) return;
     expect(convImpl(tf.getBackend(), { k: 3, dilation: 9, mode: 'causal' }, true)).toBe('torch');
+    expect(convImpl(tf.getBackend(), { k: 1, dilation: 1, mode: 'causal' }, true)).toBe('tapsum');
     const x = tf.randomNormal([2, 30, 5], 0, 1, 'float32', 1) as tf.Tensor3D;
     const w = tf.randomNormal([3, 5, 4], 0, 1, 'float32', 2) as tf.Tensor3D;
     for (const mode of ['causal', 'same'] as const) {
