@@ -22,14 +22,24 @@ export class Adam {
     const { beta1, beta2, epsilon, clip } = ADAM;
     const lrT = (lr * Math.sqrt(1 - beta2 ** this.t)) / (1 - beta1 ** this.t);
     const sq: tf.Scalar[] = [];
+    const fused = tf.getBackend() === 'torch';
     tf.tidy(() => {
       for (const [name, g0] of grads) {
         const theta = vars.get(name);
         if (!theta) throw new Error(`gradient for unknown variable ${name}`);
-        const g = tf.clipByValue(g0, -clip, clip);
-        sq.push(tf.keep(tf.sum(tf.square(g))));
         const m = this.moment(this.m, name, theta);
         const v = this.moment(this.v, name, theta);
+        if (fused) {
+          // The same update as below in one native call (native/tfjs-backend-torch TorchAdam).
+          const [theta1, m1, v1, gSq] = tf.engine().runKernel('TorchAdam', { theta, m, v, g: g0 }, { beta1, beta2, epsilon, lr: lrT, clip }) as tf.Tensor[];
+          m.assign(m1);
+          v.assign(v1);
+          theta.assign(theta1);
+          sq.push(tf.keep(gSq as tf.Scalar));
+          continue;
+        }
+        const g = tf.clipByValue(g0, -clip, clip);
+        sq.push(tf.keep(tf.sum(tf.square(g))));
         m.assign(tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1)));
         v.assign(tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2)));
         theta.assign(tf.sub(theta, tf.mul(tf.div(m, tf.add(tf.sqrt(v), epsilon)), lrT)));

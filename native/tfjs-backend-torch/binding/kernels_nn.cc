@@ -1,4 +1,5 @@
-// Matrix multiply, convolutions (with dilations, forward and both gradients) and softmax.
+// Matrix multiply, convolutions (with dilations, forward and both gradients), fused layer norm
+// and softmax.
 //
 // Layouts: tfjs convolutions are NHWC with filters [fh, fw, in, out]; ATen wants NCHW with
 // weights [out, in, fh, fw]. We permute on the way in and out (NCHW dataFormat skips the data
@@ -62,6 +63,34 @@ void registerNN(KernelMap &m) {
     if (a.b(4)) r = r + in[k++];
     const at::Tensor *prelu = a.b(5) ? &in[k] : nullptr;
     return {activate(r, a.s(2), a.f(3), prelu)};
+  };
+
+  // TorchLayerNorm(x, gamma, beta; epsilon) -> [y, mean, rstd]: LayerNorm over the last axis in one
+  // call (tfjs composes it from ~10 kernels forward and ~25 backward); mean and rstd are [..., 1]
+  // and are kept for the gradient.
+  m["TorchLayerNorm"] = [](const Tensors &in, const Attrs &a) -> Tensors {
+    auto r = at::native_layer_norm(in[0], {in[0].size(-1)}, in[1], in[2], a.f(0));
+    return {std::get<0>(r), std::get<1>(r), std::get<2>(r)};
+  };
+  // TorchLayerNormGrad(dy, x, mean, rstd, gamma) -> [dx, dgamma, dbeta]. The bias argument only
+  // shapes dbeta (ATen allocates it like bias); gamma has bias's shape and dtype, so it stands in.
+  m["TorchLayerNormGrad"] = [](const Tensors &in, const Attrs &) -> Tensors {
+    auto r = at::native_layer_norm_backward(in[0].contiguous(), in[1], {in[1].size(-1)}, in[2], in[3], in[4], in[4],
+                                            {true, true, true});
+    return {std::get<0>(r), std::get<1>(r), std::get<2>(r)};
+  };
+
+  // TorchAdam(theta, m, v, g; beta1, beta2, epsilon, lr_t, clip) -> [theta', m', v', sum(g_c^2)]:
+  // vcpipe's Adam update of one variable (src/models/adam.ts) in one call instead of ~15 kernels
+  // and 7 scalar uploads: g_c = clip(g), m' = b1 m + (1-b1) g_c, v' = b2 v + (1-b2) g_c^2,
+  // theta' = theta - lr_t m' / (sqrt(v') + eps).
+  m["TorchAdam"] = [](const Tensors &in, const Attrs &a) -> Tensors {
+    double b1 = a.f(0), b2 = a.f(1), eps = a.f(2), lr = a.f(3), clip = a.f(4);
+    at::Tensor g = in[3].clamp(-clip, clip);
+    at::Tensor m1 = in[1].mul(b1).add_(g, 1 - b1);
+    at::Tensor v1 = in[2].mul(b2).addcmul_(g, g, 1 - b2);
+    at::Tensor th = in[0].addcdiv(m1, v1.sqrt().add_(eps), -lr);
+    return {th, m1, v1, g.square().sum()};
   };
 
   m["Softmax"] = [](const Tensors &in, const Attrs &a) -> Tensors { return {at::softmax(in[0], a.i(0))}; };

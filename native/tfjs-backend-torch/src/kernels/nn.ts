@@ -24,6 +24,11 @@ export const nnKernels: KernelDef[] = [
   native('_FusedMatMul', ['a', 'b', 'bias', 'preluActivationWeights'], (a, i) => [
     !!a.transposeA, !!a.transposeB, a.activation ?? 'linear', a.leakyreluAlpha ?? 0.2, i.bias != null, i.preluActivationWeights != null,
   ]),
+  // vcpipe's fused LayerNorm (src/models/layers.ts) and Adam update (src/models/adam.ts): not
+  // tfjs kernels, called with runKernel.
+  native('TorchLayerNorm', ['x', 'gamma', 'beta'], (a) => [a.epsilon]),
+  native('TorchLayerNormGrad', ['dy', 'x', 'mean', 'rstd', 'gamma']),
+  native('TorchAdam', ['theta', 'm', 'v', 'g'], (a) => [a.beta1, a.beta2, a.epsilon, a.lr, a.clip]),
   native('Conv2D', ['x', 'filter'], (a, i, tf) => geometry(tf, a, i.x.shape, i.filter.shape)),
   native('Conv2DBackpropInput', ['dy', 'filter'], (a, i, tf) => [...geometry(tf, a, a.inputShape, i.filter.shape), [...a.inputShape]]),
   native('Conv2DBackpropFilter', ['x', 'dy'], (a, i, tf) => [...geometry(tf, a, i.x.shape, a.filterShape), [...a.filterShape]]),
