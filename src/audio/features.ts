@@ -50,10 +50,14 @@ export function preEmphasis(x: ArrayLike<number>, coef: number): Float64Array {
   return y;
 }
 
-/** Steps 7–8: clip((20·log10(max(1e-5, v)) − ref_db + max_db) / max_db, 1e-8, 1). */
-export function amplitudeToNorm(v: number, cfg: FeatureConfig): number {
-  const db = 20 * Math.log10(Math.max(AMPLITUDE_FLOOR, v));
-  return Math.min(1, Math.max(1e-8, (db - cfg.ref_db + cfg.max_db) / cfg.max_db));
+/**
+ * Steps 7–8 as a function of the amplitude: clip((20·log10(max(1e-5, v)) − ref_db + max_db) / max_db, 1e-8, 1),
+ * with the constants folded (it runs once per magnitude bin: the hot loop of preprocessing).
+ */
+export function amplitudeNormalizer(cfg: FeatureConfig): (v: number) => number {
+  const scale = 20 / cfg.max_db;
+  const offset = (cfg.max_db - cfg.ref_db) / cfg.max_db;
+  return (v) => Math.min(1, Math.max(1e-8, scale * Math.log10(v > AMPLITUDE_FLOOR ? v : AMPLITUDE_FLOOR) + offset));
 }
 
 /** Features of mono float samples already at cfg.sample_rate (resample first with resample.ts). */
@@ -71,12 +75,13 @@ export function computeFeatures(samples: Float32Array, sampleRate: number, cfg: 
   const frames = Math.ceil(full / r);
   const bins = cfg.n_fft / 2 + 1;
   const magOut = new Float32Array(frames * r * bins); // rows ≥ full stay zero (step 9)
-  for (let i = 0; i < full * bins; i++) magOut[i] = amplitudeToNorm(mag[i], cfg);
+  const norm = amplitudeNormalizer(cfg);
+  for (let i = 0; i < full * bins; i++) magOut[i] = norm(mag[i]);
   const nMels = cfg.n_mels;
   const melOut = new Float32Array(frames * nMels);
   for (let t = 0; t < frames; t++) {
     const src = t * r * nMels; // step 10: keep full-rate rows 0, r, 2r, …
-    for (let i = 0; i < nMels; i++) melOut[t * nMels + i] = amplitudeToNorm(melFull[src + i], cfg);
+    for (let i = 0; i < nMels; i++) melOut[t * nMels + i] = norm(melFull[src + i]);
   }
   return { mel: melOut, mag: magOut, frames };
 }

@@ -65,9 +65,11 @@ function forEachSpectrum(x: ArrayLike<number>, p: StftParams, visit: (m: number,
   const fft = fftOf(nFft);
   const frame = new Float64Array(nFft);
   const spec = new Float64Array(2 * nFft);
+  // The window is centred in nFft with zeros outside [lo, hi): those frame samples stay 0.
+  const lo = Math.floor((nFft - p.winLength) / 2), hi = lo + p.winLength;
   for (let m = 0; m < frames; m++) {
     const off = m * hop;
-    for (let j = 0; j < nFft; j++) frame[j] = padded[off + j] * w[j];
+    for (let j = lo; j < hi; j++) frame[j] = padded[off + j] * w[j];
     fft.realTransform(spec, frame);
     visit(m, spec);
   }

@@ -83,18 +83,26 @@ function startWorker(setup: WorkerSetup): Worker {
   return new Worker(boot, { eval: true, workerData: setup });
 }
 
-/** Runs the requests on `count` worker threads, one item at a time per thread; stops on abort. */
+/** Items queued per worker: one computing, one waiting, so a worker never idles on the round trip. */
+const IN_FLIGHT = 2;
+
+/** Runs the requests on `count` worker threads, IN_FLIGHT items at a time per thread; stops on abort. */
 async function computeAll(requests: ItemRequest[], setup: WorkerSetup, count: number, signal: AbortSignal, onResult: (r: ItemResult) => void): Promise<void> {
   if (requests.length === 0) return;
   let next = 0;
   const workers = Array.from({ length: Math.min(count, requests.length) }, () => startWorker(setup));
   try {
     await Promise.all(workers.map((w) => new Promise<void>((resolve, reject) => {
+      let pending = 0;
       const feed = () => {
-        if (signal.aborted || next >= requests.length) return resolve();
-        w.postMessage(requests[next++]);
+        while (pending < IN_FLIGHT && !signal.aborted && next < requests.length) {
+          w.postMessage(requests[next++]);
+          pending++;
+        }
+        if (pending === 0) resolve();
       };
       w.on('message', (r: ItemResult) => {
+        pending--;
         onResult(r);
         feed();
       });
