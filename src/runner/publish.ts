@@ -9,12 +9,16 @@ import type { BuildRecord } from './build-record.ts';
 import type { CacheLayout } from './cache-layout.ts';
 import type { StartMode } from './plan.ts';
 
-/** A copy made of hard links: cheap, and safe as long as steps replace files by rename. */
-function linkTree(from: string, to: string): void {
+/**
+ * A copy made of hard links: cheap, and safe as long as steps replace files by rename. Only the
+ * entry's own manifest (top level) stays behind; a step's files of that name deeper down (each
+ * training checkpoint has one) are its outputs and come along.
+ */
+function linkTree(from: string, to: string, top = true): void {
   mkdirSync(to, { recursive: true });
   for (const d of readdirSync(from, { withFileTypes: true })) {
-    if (d.name === 'manifest.json') continue;
-    if (d.isDirectory()) linkTree(join(from, d.name), join(to, d.name));
+    if (top && d.name === 'manifest.json') continue;
+    if (d.isDirectory()) linkTree(join(from, d.name), join(to, d.name), false);
     else linkSync(join(from, d.name), join(to, d.name));
   }
 }
