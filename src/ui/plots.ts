@@ -106,8 +106,19 @@ class Raster {
 const MARGIN = { left: 56, right: 16, top: 34, bottom: 40 };
 const TITLE_SCALE = 2;
 
+/** The title at TITLE_SCALE, or at scale 1 when that would run off the picture (then cut, ending in ...). */
+export function fitTitle(title: string, width: number): { text: string; scale: number } {
+  const room = width - MARGIN.left - 4;
+  if (textWidth(title, TITLE_SCALE) <= room) return { text: title, scale: TITLE_SCALE };
+  if (textWidth(title, 1) <= room) return { text: title, scale: 1 };
+  let keep = title.length;
+  while (keep > 0 && textWidth(title.slice(0, keep) + '...', 1) > room) keep--;
+  return { text: title.slice(0, keep) + '...', scale: 1 };
+}
+
 function drawTitle(raster: Raster, title: string): void {
-  raster.text(title, MARGIN.left, (MARGIN.top - GLYPH_HEIGHT * TITLE_SCALE) / 2, { scale: TITLE_SCALE });
+  const { text, scale } = fitTitle(title, raster.width);
+  raster.text(text, MARGIN.left, (MARGIN.top - GLYPH_HEIGHT * scale) / 2, { scale });
 }
 
 function titleWithStep(title: string, step: number | undefined): string {

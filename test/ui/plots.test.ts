@@ -10,7 +10,9 @@ import {
   writeLossCurvesPng,
   heatColour,
   SERIES_COLOURS,
+  fitTitle,
 } from '../../src/ui/plots.ts';
+import { textWidth } from '../../src/ui/font.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'vcpipe-plots-'));
 
@@ -176,5 +178,18 @@ describe('writeLossCurvesPng', () => {
       const box = colourBox(png, colour);
       expect(box.x1).toBeGreaterThan(700);
     }
+  });
+});
+
+describe('titles', () => {
+  it('drop to the small font rather than run off the picture, and are cut with ... only when even that is too wide', () => {
+    const title = 'attention (first validation utterance)  step 8000';
+    expect(fitTitle(title, 2000)).toEqual({ text: title, scale: 2 });
+    expect(fitTitle(title, 512)).toEqual({ text: title, scale: 1 }); // the step number stays visible
+    const cut = fitTitle(title, 200);
+    expect(cut.scale).toBe(1);
+    expect(cut.text.endsWith('...')).toBe(true);
+    expect(title.startsWith(cut.text.slice(0, -3))).toBe(true);
+    expect(textWidth(cut.text)).toBeLessThanOrEqual(200);
   });
 });
