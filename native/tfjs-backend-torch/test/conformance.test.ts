@@ -328,6 +328,53 @@ describe('matMul and convolutions', () => {
   });
 });
 
+// vcpipe's fused kernels (src/models/layers.ts, src/models/adam.ts) have no cpu twin: each is
+// compared with the composed tfjs ops it replaces.
+describe('fused kernels against their composed forms', () => {
+  const EPS = 1e-5;
+  const composedLn = (x: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
+    const { mean, variance } = tf.moments(x, -1, true);
+    return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, EPS))), g), b);
+  };
+  const lnSpecs = [{ shape: [3, 5, 7] }, { shape: [7], lo: 0.5, hi: 1.5 }, { shape: [7] }];
+
+  it('TorchLayerNorm: y, mean and 1/sqrt(var + eps) over the last axis', async () => {
+    await compare(
+      (x, g, b) => {
+        const { mean, variance } = tf.moments(x, -1, true);
+        return [composedLn(x, g, b), mean, tf.div(1, tf.sqrt(tf.add(variance, EPS)))];
+      },
+      lnSpecs, 11, 1e-4,
+      (x, g, b) => tf.engine().runKernel('TorchLayerNorm', { x, gamma: g, beta: b }, { epsilon: EPS }) as tf.Tensor[],
+    );
+  });
+
+  it('TorchLayerNormGrad: dx, dgamma, dbeta of the composed LayerNorm', async () => {
+    await compare(
+      (dy, x, g, b) => tf.grads((a: tf.Tensor, gg: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(composedLn(a, gg, bb), dy)))([x, g, b]),
+      [{ shape: [3, 5, 7] }, ...lnSpecs], 12, 1e-4,
+      (dy, x, g, b) => {
+        const [, mean, rstd] = tf.engine().runKernel('TorchLayerNorm', { x, gamma: g, beta: b }, { epsilon: EPS }) as tf.Tensor[];
+        return tf.engine().runKernel('TorchLayerNormGrad', { dy, x, mean, rstd, gamma: g }, {}) as tf.Tensor[];
+      },
+    );
+  });
+
+  it('TorchAdam: the clipped Adam update and the clipped gradient\'s squared norm', async () => {
+    const a = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8, lr: 0.01, clip: 1 };
+    await compare(
+      (theta, m, v, g) => {
+        const gc = tf.clipByValue(g, -a.clip, a.clip);
+        const m1 = tf.add(tf.mul(m, a.beta1), tf.mul(gc, 1 - a.beta1));
+        const v1 = tf.add(tf.mul(v, a.beta2), tf.mul(tf.square(gc), 1 - a.beta2));
+        return [tf.sub(theta, tf.mul(tf.div(m1, tf.add(tf.sqrt(v1), a.epsilon)), a.lr)), m1, v1, tf.sum(tf.square(gc))];
+      },
+      [{ shape: [4, 6] }, { shape: [4, 6], lo: -0.1, hi: 0.1 }, { shape: [4, 6], lo: 0, hi: 0.01 }, { shape: [4, 6], lo: -3, hi: 3 }], 13, 1e-5,
+      (theta, m, v, g) => tf.engine().runKernel('TorchAdam', { theta, m, v, g }, a) as tf.Tensor[],
+    );
+  });
+});
+
 afterAll(() => {
   // Every kernel the backend registers must have been exercised against cpu above.
   const missing = torchKernelNames().filter((k) => !seenKernels.has(k));
