@@ -17,6 +17,22 @@ export interface ReporterChoice {
 export async function chooseReporter(opts: ReporterChoice): Promise<Reporter> {
   if (opts.json) return createJsonReporter();
   if (opts.plain || !process.stdout.isTTY) return createPlainReporter();
-  const { createDashboardReporter } = await import('./dashboard.tsx');
+  const { createDashboardReporter } = await importInkLive(() => import('./dashboard.tsx'));
   return createDashboardReporter({ onInterrupt: () => opts.onInterrupt() });
+}
+
+/**
+ * Ink draws only the last frame when CI or CONTINUOUS_INTEGRATION is set (it reads them once, when
+ * it loads). A TTY asked for the dashboard, so load Ink with both hidden, then put them back for
+ * the step processes.
+ */
+async function importInkLive<T>(load: () => Promise<T>): Promise<T> {
+  const saved = { CI: process.env.CI, CONTINUOUS_INTEGRATION: process.env.CONTINUOUS_INTEGRATION };
+  delete process.env.CI;
+  delete process.env.CONTINUOUS_INTEGRATION;
+  try {
+    return await load();
+  } finally {
+    for (const [k, v] of Object.entries(saved)) if (v !== undefined) process.env[k] = v;
+  }
 }

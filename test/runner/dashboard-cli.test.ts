@@ -27,7 +27,8 @@ afterAll(() => {
 describe('vcpipe run on a TTY', () => {
   it('shows the dashboard; q stops the steps cleanly and exits 130', { timeout: 90_000 }, async () => {
     const dir = fixture('runner-counter');
-    const cmd = `node ${join(REPO, 'bin/vcpipe.js')} run pipeline.yaml --set train.steps=400; echo EXIT=$?; sleep 60`;
+    // CI=true as on a CI machine: a TTY still gets the live dashboard (Ink alone would draw only its last frame).
+    const cmd = `CI=true node ${join(REPO, 'bin/vcpipe.js')} run pipeline.yaml --set train.steps=400; echo EXIT=$?; sleep 60`;
     tmux('new-session', '-d', '-s', 'run', '-x', '100', '-y', '30', '-c', dir, 'bash', '--noprofile', '--norc', '-c', cmd);
     const running = await waitForScreen((t) => /▸ train +shell +running/.test(t) && t.includes('q: stop'), 'train running on the dashboard');
     expect(running).toMatch(/^vcpipe {2}counter {2}running/m);
