@@ -70,22 +70,24 @@ async function measure(config: 'tiny' | 'default'): Promise<string> {
     // Best of ROUNDS for both sides, each vcpipe round with an empty item cache: this machine's
     // timings vary by up to 2× from one run to the next.
     let tsWall = Infinity, pyWall = Infinity, pySeconds = 0;
-    let ctx = quietContext(params, corpusDir, root);
-    for (let round = 0; round < ROUNDS; round++) {
+    const roundContext = (round: number) => {
       const c = quietContext(params, corpusDir, root);
       c.cacheDir = join(root, `cache${round}`);
       c.outDir = join(root, `out${round}`);
+      return c;
+    };
+    for (let round = 0; round < ROUNDS; round++) {
       const start = performance.now();
-      await preprocess.run(c);
+      await preprocess.run(roundContext(round));
       tsWall = Math.min(tsWall, (performance.now() - start) / 1000);
-      if (round === 0) ctx = c;
       const py = await execa(PYTHON, [join(import.meta.dirname, 'preprocess_ref.py'), corpusDir, join(root, `py${round}`), config]);
       const ref = JSON.parse(py.stdout.trim().split('\n').at(-1)!) as { audio_seconds: number; wall_seconds: number };
       pyWall = Math.min(pyWall, ref.wall_seconds);
       pySeconds = ref.audio_seconds;
     }
-    const rerun = quietContext(params, corpusDir, root);
-    rerun.cacheDir = ctx.cacheDir;
+    // Round 0's item cache, now full, and its features to compare with numpy's.
+    const first = roundContext(0);
+    const rerun = roundContext(0);
     rerun.outDir = join(root, 'rerun');
     const start2 = performance.now();
     await preprocess.run(rerun);
@@ -93,10 +95,10 @@ async function measure(config: 'tiny' | 'default'): Promise<string> {
     const pyOut = join(root, 'py0');
 
     let maxDiff = 0;
-    const index = readFeatures(ctx.outDir);
+    const index = readFeatures(first.outDir);
     for (const u of index.utterances.slice(0, 10)) {
       for (const kind of ['mel', 'mag'] as const) {
-        const ours = readNpy(join(ctx.outDir, u[kind])).data;
+        const ours = readNpy(join(first.outDir, u[kind])).data;
         const theirs = readNpy(join(pyOut, `${u.id}.${kind}.npy`)).data;
         for (let i = 0; i < ours.length; i++) maxDiff = Math.max(maxDiff, Math.abs(ours[i] - theirs[i]));
       }

@@ -56,6 +56,5 @@ export function melNormToMagNorm(melNorm: Float32Array, frames: number, cfg: Fea
     }
   }
   const lin = melToLinear(melAmp, rows, filterbankOf(cfg));
-  const norm = amplitudeNormalizer(cfg);
-  return Float32Array.from(lin, (v) => norm(v));
+  return Float32Array.from(lin, amplitudeNormalizer(cfg));
 }

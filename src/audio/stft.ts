@@ -17,11 +17,14 @@ function fftOf(n: number): FFT {
   return f;
 }
 
+/** First sample of the window centred in nFft (librosa pad_center): zeros before it and after left + winLength. */
+const windowStart = (winLength: number, nFft: number) => Math.floor((nFft - winLength) / 2);
+
 /** Periodic Hann of winLength (w[n] = 0.5 − 0.5·cos(2πn/winLength)), zero-padded centred into nFft (librosa pad_center). */
 export function centredWindow(winLength: number, nFft: number): Float64Array {
   if (winLength > nFft) throw new Error(`window length ${winLength} exceeds n_fft ${nFft}`);
   const w = new Float64Array(nFft);
-  const left = Math.floor((nFft - winLength) / 2);
+  const left = windowStart(winLength, nFft);
   for (let n = 0; n < winLength; n++) w[left + n] = 0.5 - 0.5 * Math.cos((2 * Math.PI * n) / winLength);
   return w;
 }
@@ -65,8 +68,8 @@ function forEachSpectrum(x: ArrayLike<number>, p: StftParams, visit: (m: number,
   const fft = fftOf(nFft);
   const frame = new Float64Array(nFft);
   const spec = new Float64Array(2 * nFft);
-  // The window is centred in nFft with zeros outside [lo, hi): those frame samples stay 0.
-  const lo = Math.floor((nFft - p.winLength) / 2), hi = lo + p.winLength;
+  // The window is zero outside [lo, hi): those frame samples stay 0.
+  const lo = windowStart(p.winLength, nFft), hi = lo + p.winLength;
   for (let m = 0; m < frames; m++) {
     const off = m * hop;
     for (let j = lo; j < hi; j++) frame[j] = padded[off + j] * w[j];

@@ -101,9 +101,9 @@ export async function runPipeline(pipeline: Pipeline, opts: RunOptions): Promise
       if (s.state === 'pending') continue;
       if (s.state === 'running') stepStarted.set(name, time);
       else stepEnded.set(name, time);
-      const reason = plan?.steps.find((p) => p.name === name)?.reason;
-      const key = plan?.steps.find((p) => p.name === name)?.build.key;
-      const published = s.state === 'succeeded' && executor && key ? { workDir: executor.workDirOf(name), output: cache.entry(key) } : {};
+      const planned = plan?.steps.find((p) => p.name === name);
+      const reason = planned?.reason;
+      const published = s.state === 'succeeded' && executor && planned ? { workDir: executor.workDirOf(name), output: cache.entry(planned.build.key) } : {};
       emit({ type: 'step', step: name, state: s.state, ...(reason && (s.state === 'running' || s.state === 'cached') ? { reason } : {}), ...(s.error ? { error: s.error, log: s.log } : {}), ...published, time });
     }
     if (runChanged && final) emit(runEvent());
