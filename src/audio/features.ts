@@ -2,6 +2,7 @@
 // Slaney mel, dB, normalisation to (0, 1], zero padding to a multiple of r, mel reduction by r.
 import type { FeatureConfig } from '../steps/formats.ts';
 import { applyMel, melFilterbank, type MelFilterbank } from './mel.ts';
+import { lnInto } from './fast-log.ts';
 import { stftMagnitude } from './stft.ts';
 import { trimSilence } from './trim.ts';
 
@@ -51,13 +52,16 @@ export function preEmphasis(x: ArrayLike<number>, coef: number): Float64Array {
 }
 
 /**
- * Steps 7–8 as a function of the amplitude: clip((20·log10(max(1e-5, v)) − ref_db + max_db) / max_db, 1e-8, 1),
- * with the constants folded (it runs once per magnitude bin: the hot loop of preprocessing).
+ * Steps 7–8 on `count` amplitudes: out[i] = clip((20·log10(max(1e-5, a[i])) − ref_db + max_db) / max_db, 1e-8, 1),
+ * with the constants folded into one scale (per natural log) and offset. `a` is floored in place.
  */
-export function amplitudeNormalizer(cfg: FeatureConfig): (v: number) => number {
-  const scale = 20 / cfg.max_db;
+export function normalizeAmplitudes(a: Float64Array, cfg: FeatureConfig, out: Float32Array, count = a.length): Float32Array {
+  const scale = 20 / cfg.max_db / Math.LN10;
   const offset = (cfg.max_db - cfg.ref_db) / cfg.max_db;
-  return (v) => Math.min(1, Math.max(1e-8, scale * Math.log10(v > AMPLITUDE_FLOOR ? v : AMPLITUDE_FLOOR) + offset));
+  for (let i = 0; i < count; i++) if (!(a[i] > AMPLITUDE_FLOOR)) a[i] = AMPLITUDE_FLOOR;
+  lnInto(a, out, count);
+  for (let i = 0; i < count; i++) out[i] = Math.min(1, Math.max(1e-8, scale * out[i] + offset));
+  return out;
 }
 
 /** Features of mono float samples already at cfg.sample_rate (resample first with resample.ts). */
@@ -69,19 +73,12 @@ export function computeFeatures(samples: Float32Array, sampleRate: number, cfg: 
   if (trimmed.length === 0) throw new Error('computeFeatures: empty audio');
   const emphasised = preEmphasis(trimmed, cfg.preemphasis);
   const { mag, frames: full } = stftMagnitude(emphasised, { nFft: cfg.n_fft, hop: cfg.hop_length, winLength: cfg.win_length });
-  const fb = filterbankOf(cfg);
-  const melFull = applyMel(mag, full, fb);
   const r = cfg.r;
   const frames = Math.ceil(full / r);
   const bins = cfg.n_fft / 2 + 1;
+  // Step 10 keeps the full-rate rows 0, r, 2r, …, and only those need a mel (before mag is floored).
+  const mel = applyMel(mag, frames, filterbankOf(cfg), r);
   const magOut = new Float32Array(frames * r * bins); // rows ≥ full stay zero (step 9)
-  const norm = amplitudeNormalizer(cfg);
-  for (let i = 0; i < full * bins; i++) magOut[i] = norm(mag[i]);
-  const nMels = cfg.n_mels;
-  const melOut = new Float32Array(frames * nMels);
-  for (let t = 0; t < frames; t++) {
-    const src = t * r * nMels; // step 10: keep full-rate rows 0, r, 2r, …
-    for (let i = 0; i < nMels; i++) melOut[t * nMels + i] = norm(melFull[src + i]);
-  }
-  return { mel: melOut, mag: magOut, frames };
+  normalizeAmplitudes(mag, cfg, magOut, full * bins);
+  return { mel: normalizeAmplitudes(mel, cfg, new Float32Array(mel.length)), mag: magOut, frames };
 }

@@ -2,7 +2,7 @@
 // squares solution a ≥ 0 of W·a ≈ m (W = the mel filterbank), by Lee–Seung multiplicative updates
 // a ← a ⊙ (Wᵀm) / (WᵀW·a + ε), which keep a non-negative and never increase ‖W·a − m‖².
 import type { FeatureConfig } from '../steps/formats.ts';
-import { amplitudeNormalizer, filterbankOf } from './features.ts';
+import { filterbankOf, normalizeAmplitudes } from './features.ts';
 import { normToAmplitude } from './griffin-lim.ts';
 import type { MelFilterbank } from './mel.ts';
 
@@ -56,5 +56,5 @@ export function melNormToMagNorm(melNorm: Float32Array, frames: number, cfg: Fea
     }
   }
   const lin = melToLinear(melAmp, rows, filterbankOf(cfg));
-  return Float32Array.from(lin, amplitudeNormalizer(cfg));
+  return normalizeAmplitudes(lin, cfg, new Float32Array(lin.length));
 }

@@ -63,12 +63,15 @@ export function melFilterbank(sampleRate: number, nFft: number, nMels: number, f
   return { nMels, nBins, weights, start, end };
 }
 
-/** M[t, i] = Σ_k mag[t, k]·W[i, k] for a row-major [frames, nBins] magnitude (float64 accumulation). */
-export function applyMel(mag: Float64Array, frames: number, fb: MelFilterbank): Float64Array {
+/**
+ * M[t, i] = Σ_k mag[t·rowStep, k]·W[i, k] for a row-major [·, nBins] magnitude (float64 accumulation):
+ * `frames` output rows, from every rowStep-th input row.
+ */
+export function applyMel(mag: Float64Array, frames: number, fb: MelFilterbank, rowStep = 1): Float64Array {
   const { nMels, nBins, weights, start, end } = fb;
   const out = new Float64Array(frames * nMels);
   for (let t = 0; t < frames; t++) {
-    const row = t * nBins;
+    const row = t * rowStep * nBins;
     for (let i = 0; i < nMels; i++) {
       let acc = 0;
       const wRow = i * nBins;

@@ -3,13 +3,15 @@
 // (measured; SRC_SINC_MEDIUM_QUALITY is 2.5× faster but already −0.28 dB at 87.5 %). Cost: about
 // 10× real time per core for 44.1 kHz → 16 kHz, so audio already at the target rate skips it.
 // The wasm module loads asynchronously, so resample() is async; the conversion itself is synchronous.
-import libsamplerate from '@alexanderolsen/libsamplerate-js';
+// It is imported on first use: compiling it costs a preprocess worker ~70 ms that audio already at
+// the pipeline's rate never needs.
 
 /** Mono float samples from `fromRate` to `toRate`; output length round(n·toRate/fromRate). */
 export async function resample(x: Float32Array, fromRate: number, toRate: number): Promise<Float32Array> {
   if (fromRate === toRate) return x;
   const expected = Math.round((x.length * toRate) / fromRate);
   if (x.length === 0) return new Float32Array(0);
+  const { default: libsamplerate } = await import('@alexanderolsen/libsamplerate-js');
   const src = await libsamplerate.create(1, fromRate, toRate, { converterType: libsamplerate.ConverterType.SRC_SINC_BEST_QUALITY });
   try {
     const y = src.simple(x);

@@ -1,6 +1,7 @@
 // Worker thread of the `preprocess` step: takes one utterance at a time from the parent, computes
 // its features and stores them in the per-item cache (mel.npy, mag.npy, meta.json), written into
-// a temp directory that is then renamed into place, so a cache entry is complete or absent.
+// a temp directory that is then renamed into place, so a cache entry is complete or absent (the
+// rename is the commit: the files inside need no atomic writes of their own).
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -8,7 +9,6 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { computeFeatures } from '../audio/features.ts';
 import { resample } from '../audio/resample.ts';
 import { decodeWav, mixToMono } from '../audio/wav.ts';
-import { writeJsonAtomic } from '../util/atomic.ts';
 import { encodeNpy } from '../util/npy.ts';
 import type { FeatureConfig } from './formats.ts';
 
@@ -45,7 +45,7 @@ async function computeItem(req: ItemRequest, { cfg, cacheRoot }: WorkerSetup): P
   try {
     writeFileSync(join(tmp, 'mel.npy'), encodeNpy(f.mel, [f.frames, cfg.n_mels]));
     writeFileSync(join(tmp, 'mag.npy'), encodeNpy(f.mag, [cfg.r * f.frames, cfg.n_fft / 2 + 1]));
-    writeJsonAtomic(join(tmp, 'meta.json'), meta);
+    writeFileSync(join(tmp, 'meta.json'), JSON.stringify(meta));
     renameSync(tmp, join(cacheRoot, req.key));
   } catch (err) {
     rmSync(tmp, { recursive: true, force: true });

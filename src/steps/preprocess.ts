@@ -5,15 +5,13 @@
 // links the cached arrays into utts/<id>.{mel,mag}.npy and writes features.json last.
 import { copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join, relative, isAbsolute } from 'node:path';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { join, relative, isAbsolute } from 'node:path';
 import { DEFAULT_FEATURES, FEATURE_CODE_VERSION, TINY_FEATURES } from '../audio/features.ts';
 import { hasSpeakableText, normalizeText } from '../text/normalize.ts';
 import { textToIds } from '../text/vocab.ts';
 import { SkipReport, type OnError } from '../data/skip-report.ts';
 import { writeJsonAtomic } from '../util/atomic.ts';
+import { bundledModuleUrl, startBundledWorker } from '../util/bundled-worker.ts';
 import { hashJson } from '../util/hash.ts';
 import { StepInterrupted, UserError, type JsonSchema, type StepContext, type StepKind } from './contract.ts';
 import { readCorpus, type CorpusUtterance, type FeatureConfig, type FeatureIndex, type FeatureUtterance } from './formats.ts';
@@ -73,15 +71,7 @@ export function resolveFeatureConfig(params: PreprocessParams): FeatureConfig {
   return cfg;
 }
 
-/** The worker module loaded through tsx's API, so it runs under `node --import tsx` and under vitest alike. */
-function startWorker(setup: WorkerSetup): Worker {
-  const pkg = createRequire(import.meta.url).resolve('tsx/package.json');
-  const api = JSON.parse(readFileSync(pkg, 'utf8')).exports['./esm/api'].import.default as string;
-  const tsxApi = pathToFileURL(join(dirname(pkg), api)).href;
-  const entry = new URL('./preprocess-worker.ts', import.meta.url).href;
-  const boot = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(boot, { eval: true, workerData: setup });
-}
+const WORKER_ENTRY = new URL('./preprocess-worker.ts', import.meta.url);
 
 /** Items queued per worker: one computing, one waiting, so a worker never idles on the round trip. */
 const IN_FLIGHT = 2;
@@ -90,7 +80,7 @@ const IN_FLIGHT = 2;
 async function computeAll(requests: ItemRequest[], setup: WorkerSetup, count: number, signal: AbortSignal, onResult: (r: ItemResult) => void): Promise<void> {
   if (requests.length === 0) return;
   let next = 0;
-  const workers = Array.from({ length: Math.min(count, requests.length) }, () => startWorker(setup));
+  const workers = await Promise.all(Array.from({ length: Math.min(count, requests.length) }, () => startBundledWorker(WORKER_ENTRY, setup)));
   try {
     await Promise.all(workers.map((w) => new Promise<void>((resolve, reject) => {
       let pending = 0;
@@ -144,6 +134,8 @@ async function runPreprocess(ctx: StepContext<PreprocessParams>): Promise<void> 
   const corpusDir = upstream[0];
   const corpus = readCorpus(corpusDir);
   const cfg = resolveFeatureConfig(ctx.params);
+  // Bundle the worker while the corpus is scanned; a bundling error surfaces when the workers start.
+  bundledModuleUrl(WORKER_ENTRY).catch(() => undefined);
   const limits = LIMITS[ctx.params.config ?? 'default'];
   const maxFrames = ctx.params.max_frames ?? limits.max_frames;
   const maxChars = ctx.params.max_chars ?? limits.max_chars;
