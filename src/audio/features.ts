@@ -6,7 +6,10 @@ import { lnInto } from './fast-log.ts';
 import { stftMagnitude } from './stft.ts';
 import { trimSilence } from './trim.ts';
 
-/** Bump when computeFeatures' output for the same input and config changes (part of the cache key). */
+/**
+ * Bump when computeFeatures' output for the same input and config changes (part of the cache key);
+ * not for last-ulp float32 differences (the table log's), which keep cached features valid.
+ */
 export const FEATURE_CODE_VERSION = 1;
 
 /** Design note §2.1 (LJSpeech-size model). */
