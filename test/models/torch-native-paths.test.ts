@@ -1,7 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { selectBackend, tf } from '../../src/models/backend.ts';
 import { convImpl, tapSumConv, torchConv } from '../../src/models/conv.ts';
-import { composedLayerNorm, layerNorm } from '../../src/models/layers.ts';
+import { composedLayerNorm, HighwayLayer, layerNorm, VarStore } from '../../src/models/layers.ts';
+import { Rng } from '../../src/models/rng.ts';
 import { Adam } from '../../src/models/adam.ts';
 import { maxAbsDiff } from './helpers.ts';
 
@@ -78,4 +79,49 @@ describe('torch Adam', () => {
       fused[k].forEach((x, i) => expect(x, `${k}[${i}]`).toBeCloseTo(composed[k][i], 6));
     }
   });
+});
+
+describe('torch highway layer', () => {
+  // The fused TorchHighway / TorchHighwayGrad kernels against the composed layer on cpu: output
+  // and (training) the gradients of the input and all six parameters. Training draws dropout masks;
+  // inference is compared forward only (cpu's inference conv has no dilated gradient).
+  const run = async (backend: string, k: number, dilation: number, mode: 'causal' | 'same', training: boolean) => {
+    await selectBackend(backend);
+    const store = new VarStore();
+    const layer = new HighwayLayer(store, new Rng(11), 'HC_test', 6, k, dilation, mode, 0.3);
+    // Non-zero LN betas and non-unit gammas, so their gradients are not trivial.
+    for (const [name, v] of store.vars) if (/LN/.test(name)) v.assign(tf.randomNormal(v.shape, name.endsWith('gamma') ? 1 : 0, 0.5, 'float32', name.length));
+    const x = tf.tensor3d(Float32Array.from({ length: 2 * 9 * 6 }, (_, i) => Math.sin(i * 0.7) * (1 + (i % 5))), [2, 9, 6]);
+    const w = tf.tensor3d(Float32Array.from({ length: 2 * 9 * 6 }, (_, i) => Math.cos(i * 1.3)), [2, 9, 6]);
+    const names = [...store.vars.keys()];
+    const vars = [...store.vars.values()];
+    const objective = (input: tf.Tensor3D) => tf.sum(tf.mul(layer.apply(input, { training, rng: new Rng(5) }), w)) as tf.Scalar;
+    const y = Array.from(layer.apply(x, { training, rng: new Rng(5) }).dataSync());
+    const { kernelNames } = await tf.profile(() => layer.apply(x, { training, rng: new Rng(5) }));
+    expect(kernelNames.includes('TorchHighway'), backend).toBe(backend === 'torch-cpu');
+    if (!training) {
+      store.dispose();
+      return { y, dx: [], params: [] };
+    }
+    const dx = Array.from(tf.grads((input: tf.Tensor) => objective(input as tf.Tensor3D))([x])[0].dataSync());
+    const paramGrads = tf.variableGrads(() => objective(x), vars).grads;
+    const out = { y, dx, params: names.map((n, i) => ({ n, g: Array.from(paramGrads[vars[i].name].dataSync()) })) };
+    store.dispose();
+    return out;
+  };
+
+  for (const [k, dilation, mode] of [[3, 3, 'causal'], [3, 9, 'same'], [3, 1, 'same'], [1, 1, 'same']] as const) {
+    for (const training of [false, true]) {
+      it(`equals the composed layer: k ${k}, δ ${dilation}, ${mode}, ${training ? 'training (dropout)' : 'inference'}`, async () => {
+        const composed = await run('cpu', k, dilation, mode, training);
+        const fused = await run('torch-cpu', k, dilation, mode, training);
+        const close = (a: number[], b: number[], what: string) => a.forEach((v, i) => expect(Math.abs(v - b[i]), `${what}[${i}]`).toBeLessThan(2e-4 * (1 + Math.abs(b[i]))));
+        close(fused.y, composed.y, 'y');
+        close(fused.dx, composed.dx, 'dx');
+        expect(fused.params.map((p) => p.n)).toEqual(composed.params.map((p) => p.n));
+        fused.params.forEach((p, i) => close(p.g, composed.params[i].g, `d ${p.n}`));
+        if (training) expect(fused.y.filter((v) => v === 0).length).toBeGreaterThan(10); // the dropout mask was applied
+      });
+    }
+  }
 });

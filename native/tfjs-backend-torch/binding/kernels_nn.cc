@@ -1,5 +1,5 @@
-// Matrix multiply, convolutions (with dilations, forward and both gradients), fused layer norm
-// and softmax.
+// Matrix multiply, convolutions (with dilations, forward and both gradients), fused layer norm,
+// highway layer and Adam update, and softmax.
 //
 // Layouts: tfjs convolutions are NHWC with filters [fh, fw, in, out]; ATen wants NCHW with
 // weights [out, in, fh, fw]. We permute on the way in and out (NCHW dataFormat skips the data
@@ -51,6 +51,42 @@ at::Tensor activate(const at::Tensor &x, const std::string &act, double alpha, c
   throw std::runtime_error("unsupported fused activation " + act);
 }
 
+// Geometry of a highway layer's 1-D convolution (attrs k, dilation, causal) on channels-last
+// x [B, L, C_in] with a tfjs kernel [k, C_in, C_out]. k = 1 is a matmul (no permutes).
+struct HighwayGeom {
+  int64_t b, l, cin, cout, k, dilation, left, right;
+  HighwayGeom(const at::Tensor &x, const at::Tensor &kernel, const Attrs &a)
+      : b(x.size(0)), l(x.size(1)), cin(x.size(2)), cout(kernel.size(2)), k(a.i(0)), dilation(a.i(1)) {
+    int64_t total = (k - 1) * dilation;
+    left = a.b(2) ? total : total / 2;
+    right = total - left;
+  }
+  // x -> padded [B, C_in, L + (k-1)d]
+  at::Tensor padded(const at::Tensor &x) const { return at::constant_pad_nd(x.transpose(1, 2), {left, right}, 0); }
+  // ATen weight [C_out, C_in, k]
+  static at::Tensor weight(const at::Tensor &kernel) { return kernel.permute({2, 1, 0}).contiguous(); }
+  at::Tensor conv(const at::Tensor &x, const at::Tensor &kernel, const at::Tensor &bias) const {
+    if (k == 1) return at::addmm(bias, x.reshape({b * l, cin}), kernel.reshape({cin, cout})).reshape({b, l, cout});
+    at::Tensor y = at::conv1d(padded(x), weight(kernel), bias, at::IntArrayRef{1}, at::IntArrayRef{0}, at::IntArrayRef{dilation}, 1);
+    return y.transpose(1, 2).contiguous();
+  }
+  // dh [B, L, C_out] -> (dx [B, L, C_in], dkernel [k, C_in, C_out], dbias [C_out])
+  std::tuple<at::Tensor, at::Tensor, at::Tensor> convBackward(const at::Tensor &dh, const at::Tensor &x, const at::Tensor &kernel) const {
+    at::Tensor dbias = dh.sum(at::IntArrayRef{0, 1});
+    if (k == 1) {
+      at::Tensor d2 = dh.reshape({b * l, cout}), x2 = x.reshape({b * l, cin});
+      at::Tensor dx = at::mm(d2, kernel.reshape({cin, cout}).t()).reshape({b, l, cin});
+      return {dx, at::mm(x2.t(), d2).reshape({1, cin, cout}), dbias};
+    }
+    at::Tensor dhT = dh.transpose(1, 2).contiguous();
+    at::Tensor xp = padded(x).contiguous();
+    std::vector<int64_t> one{1}, zero{0}, dil{dilation};
+    auto r = at::convolution_backward(dhT, xp, weight(kernel), c10::nullopt, one, zero, dil, false, zero, 1, {true, true, false});
+    at::Tensor dx = std::get<0>(r).narrow(2, left, l).transpose(1, 2).contiguous();
+    return {dx, std::get<1>(r).permute({2, 1, 0}).contiguous(), dbias};
+  }
+};
+
 }  // namespace
 
 void registerNN(KernelMap &m) {
@@ -91,6 +127,43 @@ void registerNN(KernelMap &m) {
     at::Tensor v1 = in[2].mul(b2).addcmul_(g, g, 1 - b2);
     at::Tensor th = in[0].addcdiv(m1, v1.sqrt().add_(eps), -lr);
     return {th, m1, v1, g.square().sum()};
+  };
+
+  // TorchHighway(x, kernel, bias, gamma1, beta1, gamma2, beta2[, mask]; k, dilation, causal, epsilon)
+  //   -> [y, h, g, v, mean1, rstd1, mean2, rstd2]
+  // vcpipe's highway-conv layer HC (src/models/layers.ts, design note §3.1) in one call instead of
+  // ~17 kernels (pad, reshapes, conv, bias, split, two layer norms, sigmoid, gate, dropout):
+  //   h = conv(x) + bias (x [B, L, C] channels-last, kernel [k, C, 2C]; causal pads (k-1)d on the
+  //   left, same half each side), g = sigmoid(LN1(h[..., :C])), v = LN2(h[..., C:]),
+  //   y = (x + g (v - x)) * mask. h, g, v and the LN statistics are kept for the gradient.
+  m["TorchHighway"] = [](const Tensors &in, const Attrs &a) -> Tensors {
+    HighwayGeom geo(in[0], in[1], a);
+    at::Tensor h = geo.conv(in[0], in[1], in[2]);
+    int64_t c = geo.cin;
+    auto l1 = at::native_layer_norm(h.narrow(-1, 0, c).contiguous(), {c}, in[3], in[4], a.f(3));
+    auto l2 = at::native_layer_norm(h.narrow(-1, c, c).contiguous(), {c}, in[5], in[6], a.f(3));
+    at::Tensor g = at::sigmoid(std::get<0>(l1));
+    at::Tensor v = std::get<0>(l2);
+    at::Tensor y = at::addcmul(in[0], g, v - in[0]);
+    if (in.size() > 7) y.mul_(in[7]);
+    return {y, h, g, v, std::get<1>(l1), std::get<2>(l1), std::get<1>(l2), std::get<2>(l2)};
+  };
+  // TorchHighwayGrad(dy, x, kernel, h, g, v, mean1, rstd1, mean2, rstd2, gamma1, gamma2[, mask]; k, dilation, causal)
+  //   -> [dx, dkernel, dbias, dgamma1, dbeta1, dgamma2, dbeta2]
+  m["TorchHighwayGrad"] = [](const Tensors &in, const Attrs &a) -> Tensors {
+    const at::Tensor &x = in[1], &g = in[4], &v = in[5];
+    HighwayGeom geo(x, in[2], a);
+    int64_t c = geo.cin;
+    at::Tensor dy = in.size() > 12 ? in[0] * in[12] : in[0];
+    at::Tensor dv = dy * g;
+    at::Tensor da1 = dy * (v - x) * g * (1 - g);  // through the sigmoid
+    at::Tensor h = in[3];
+    auto b1 = at::native_layer_norm_backward(da1, h.narrow(-1, 0, c).contiguous(), {c}, in[6], in[7], in[10], in[10], {true, true, true});
+    auto b2 = at::native_layer_norm_backward(dv, h.narrow(-1, c, c).contiguous(), {c}, in[8], in[9], in[11], in[11], {true, true, true});
+    at::Tensor dh = at::cat({std::get<0>(b1), std::get<0>(b2)}, -1);
+    auto [dxConv, dkernel, dbias] = geo.convBackward(dh, x, in[2]);
+    at::Tensor dx = dxConv.add_(dy * (1 - g));
+    return {dx, dkernel, dbias, std::get<1>(b1), std::get<2>(b1), std::get<1>(b2), std::get<2>(b2)};
   };
 
   m["Softmax"] = [](const Tensors &in, const Attrs &a) -> Tensors { return {at::softmax(in[0], a.i(0))}; };

@@ -360,6 +360,67 @@ describe('fused kernels against their composed forms', () => {
     );
   });
 
+  // Highway layer HC: tap-sum conv + bias, LN on each half, sigmoid gate, optional dropout mask.
+  const B = 2, L = 9, C = 4;
+  const composedHighway = (k: number, dilation: number, causal: boolean) =>
+    (x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor, g1: tf.Tensor, b1: tf.Tensor, g2: tf.Tensor, b2: tf.Tensor, mask?: tf.Tensor) => {
+      const total = (k - 1) * dilation;
+      const left = causal ? total : total / 2;
+      const xp = tf.pad(x, [[0, 0], [left, total - left], [0, 0]]);
+      const taps = Array.from({ length: k }, (_, j) => tf.slice(xp, [0, j * dilation, 0], [B, L, C]));
+      const cols = tf.concat(taps, 2).reshape([B * L, k * C]) as tf.Tensor2D;
+      const h = tf.add(tf.matMul(cols, kernel.reshape([k * C, 2 * C]) as tf.Tensor2D).reshape([B, L, 2 * C]), bias);
+      const [h1, h2] = tf.split(h, 2, 2);
+      const g = tf.sigmoid(composedLn(h1, g1, b1));
+      const v = composedLn(h2, g2, b2);
+      const y = tf.add(x, tf.mul(g, tf.sub(v, x)));
+      const stats = (t: tf.Tensor) => {
+        const { mean, variance } = tf.moments(t, -1, true);
+        return [mean, tf.div(1, tf.sqrt(tf.add(variance, EPS)))];
+      };
+      return { y: mask ? tf.mul(y, mask) : y, h, g, v, stats: [...stats(h1), ...stats(h2)] };
+    };
+  const hwSpecs = (k: number) => [
+    { shape: [B, L, C] }, { shape: [k, C, 2 * C], lo: -0.5, hi: 0.5 }, { shape: [2 * C] },
+    { shape: [C], lo: 0.5, hi: 1.5 }, { shape: [C] }, { shape: [C], lo: 0.5, hi: 1.5 }, { shape: [C] },
+  ];
+  const hwInputs = (t: tf.Tensor[]) => ({ x: t[0], kernel: t[1], bias: t[2], gamma1: t[3], beta1: t[4], gamma2: t[5], beta2: t[6], ...(t[7] ? { mask: t[7] } : {}) });
+  const geometries = [[3, 3, true], [3, 1, false], [3, 9, false], [1, 1, false]] as const;
+
+  it('TorchHighway: output and kept h, g, v, LN statistics (causal and same, k 3 and 1, with and without a mask)', async () => {
+    for (const [k, dilation, causal] of geometries) {
+      for (const masked of [false, true]) {
+        const geo = { k, dilation, causal };
+        await compare(
+          (...t) => {
+            const r = composedHighway(k, dilation, causal)(...(t as [T, T, T, T, T, T, T, T?]));
+            return [r.y, r.h, r.g, r.v, ...r.stats];
+          },
+          [...hwSpecs(k), ...(masked ? [{ shape: [B, L, C], lo: 0, hi: 2 }] : [])], 14, 1e-4,
+          (...t) => tf.engine().runKernel('TorchHighway', hwInputs(t), { ...geo, epsilon: EPS }) as tf.Tensor[],
+        );
+      }
+    }
+  });
+
+  it('TorchHighwayGrad: gradients of the input and all six parameters of the composed layer', async () => {
+    for (const [k, dilation, causal] of geometries) {
+      for (const masked of [false, true]) {
+        const geo = { k, dilation, causal };
+        await compare(
+          (dy, ...t) => tf.grads((...p: tf.Tensor[]) => tf.sum(tf.mul(composedHighway(k, dilation, causal)(...(p as [T, T, T, T, T, T, T]), t[7]).y, dy)))(t.slice(0, 7)),
+          [{ shape: [B, L, C] }, ...hwSpecs(k), ...(masked ? [{ shape: [B, L, C], lo: 0, hi: 2 }] : [])], 15, 1e-4,
+          (dy, ...t) => {
+            const inputs = hwInputs(t);
+            const [, h, g, v, mean1, rstd1, mean2, rstd2] = tf.engine().runKernel('TorchHighway', inputs, { ...geo, epsilon: EPS }) as tf.Tensor[];
+            const grad = { dy, x: t[0], kernel: t[1], h, g, v, mean1, rstd1, mean2, rstd2, gamma1: t[3], gamma2: t[5], ...(t[7] ? { mask: t[7] } : {}) };
+            return tf.engine().runKernel('TorchHighwayGrad', grad, geo) as tf.Tensor[];
+          },
+        );
+      }
+    }
+  });
+
   it('TorchAdam: the clipped Adam update and the clipped gradient\'s squared norm', async () => {
     const a = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8, lr: 0.01, clip: 1 };
     await compare(
