@@ -88,11 +88,22 @@ export function layerNorm(x: tf.Tensor3D, gamma: tf.Tensor1D, beta: tf.Tensor1D)
   return composedLayerNorm(x, gamma, beta);
 }
 
+/**
+ * Inverted-dropout mask of `shape` (0 with probability p, else 1/(1−p)) from the run's seeded
+ * generator. On torch the addon draws the same mulberry32 stream natively (TorchDropoutMask): in
+ * JS, the masks were ~6% of a tiny Text2Mel step, plus their upload.
+ */
+export function dropoutMask(shape: number[], p: number, rng: Rng): tf.Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  if (tf.getBackend() === 'torch') return tf.engine().runKernel('TorchDropoutMask', {}, { state: rng.skip(n), shape, p }) as tf.Tensor;
+  return tf.tensor(rng.dropoutMask(n, p), shape);
+}
+
 /** Inverted dropout (scale 1/(1−p)) with a mask from the run's seeded generator. */
 export function dropout(x: tf.Tensor3D, p: number, mode: RunMode): tf.Tensor3D {
   if (!mode.training || p === 0) return x;
   if (!mode.rng) throw new Error('dropout in training mode needs a seeded rng');
-  return tf.mul(x, tf.tensor(mode.rng.dropoutMask(x.size, p), x.shape));
+  return tf.mul(x, dropoutMask(x.shape, p, mode.rng));
 }
 
 function addLayerNorm(store: VarStore, scope: string, ch: number): { gamma: tf.Variable; beta: tf.Variable } {
@@ -173,7 +184,7 @@ function fusedHighway(layer: HighwayLayer, x: tf.Tensor3D, run: RunMode): tf.Ten
   const geometry = { k: layer.k, dilation: layer.dilation, causal: layer.mode === 'causal' };
   const training = run.training && layer.p > 0;
   if (training && !run.rng) throw new Error('dropout in training mode needs a seeded rng');
-  const mask = training ? tf.tensor(run.rng!.dropoutMask(x.size, layer.p), x.shape) : undefined;
+  const mask = training ? dropoutMask(x.shape, layer.p, run.rng!) : undefined;
   const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const save = args.pop() as tf.GradSaveFunc;
     const [xi, kernel, bias, gamma1, beta1, gamma2, beta2] = args as tf.Tensor[];

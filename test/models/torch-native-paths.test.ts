@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { selectBackend, tf } from '../../src/models/backend.ts';
 import { convImpl, tapSumConv, torchConv } from '../../src/models/conv.ts';
-import { composedLayerNorm, HighwayLayer, layerNorm, VarStore } from '../../src/models/layers.ts';
+import { composedLayerNorm, dropoutMask, HighwayLayer, layerNorm, VarStore } from '../../src/models/layers.ts';
 import { Rng } from '../../src/models/rng.ts';
 import { Adam } from '../../src/models/adam.ts';
 import { maxAbsDiff } from './helpers.ts';
@@ -124,4 +124,20 @@ describe('torch highway layer', () => {
       });
     }
   }
+});
+
+describe('torch dropout masks', () => {
+  it('are the same draws as the JS generator, and leave the generator where it would be', async () => {
+    await selectBackend('torch-cpu');
+    for (const [seed, shape, p] of [[1, [16, 60, 128], 0.05], [99, [3, 7], 0.5]] as const) {
+      const native = new Rng(seed), js = new Rng(seed);
+      const first = dropoutMask([...shape], p, native);
+      const n = shape.reduce((a, b) => a * b, 1);
+      expect(tf.getBackend()).toBe('torch');
+      expect(Array.from(first.dataSync())).toEqual(Array.from(js.dropoutMask(n, p)));
+      expect(native.state).toBe(js.state);
+      expect(native.next()).toBe(js.next());
+      first.dispose();
+    }
+  });
 });

@@ -166,6 +166,27 @@ void registerNN(KernelMap &m) {
     return {dx, dkernel, dbias, std::get<1>(b1), std::get<2>(b1), std::get<1>(b2), std::get<2>(b2)};
   };
 
+  // TorchDropoutMask(; state, shape, p) -> float mask of `shape`: element i is 0 when the i-th draw
+  // of mulberry32 from `state` is < p, else 1/(1-p). The same stream, bit for bit, as vcpipe's
+  // Rng.dropoutMask (src/models/rng.ts), whose state the caller advances with Rng.skip(n). Drawn
+  // on the CPU (a sequential stream) and moved to the backend's device.
+  m["TorchDropoutMask"] = [](const Tensors &, const Attrs &a) -> Tensors {
+    uint32_t s = static_cast<uint32_t>(a.i(0));
+    std::vector<int64_t> shape = a.v(1);
+    double p = a.f(2);
+    float keep = static_cast<float>(1.0 / (1.0 - p));
+    at::Tensor out = at::empty(shape, at::TensorOptions().dtype(at::kFloat));
+    float *o = out.data_ptr<float>();
+    int64_t n = out.numel();
+    for (int64_t i = 0; i < n; i++) {
+      uint32_t t = (s += 0x6d2b79f5u);
+      t = (t ^ (t >> 15)) * (t | 1u);
+      t ^= t + (t ^ (t >> 7)) * (t | 61u);
+      o[i] = static_cast<double>(t ^ (t >> 14)) / 4294967296.0 >= p ? keep : 0.0f;
+    }
+    return {out.to(device())};
+  };
+
   m["Softmax"] = [](const Tensors &in, const Attrs &a) -> Tensors { return {at::softmax(in[0], a.i(0))}; };
   m["LogSoftmax"] = [](const Tensors &in, const Attrs &a) -> Tensors { return {at::log_softmax(in[0], a.i(0))}; };
 

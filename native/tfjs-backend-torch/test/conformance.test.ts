@@ -421,6 +421,29 @@ describe('fused kernels against their composed forms', () => {
     }
   });
 
+  it('TorchDropoutMask: the mulberry32 stream from a given state, thresholded at p', async () => {
+    // Reference: mulberry32 written out here (vcpipe's Rng.dropoutMask draws the same stream).
+    const mask = (state: number, n: number, p: number) => {
+      const out = new Float32Array(n);
+      let s = state >>> 0;
+      for (let i = 0; i < n; i++) {
+        let t = (s = (s + 0x6d2b79f5) >>> 0);
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        out[i] = ((t ^ (t >>> 14)) >>> 0) / 4294967296 >= p ? 1 / (1 - p) : 0;
+      }
+      return out;
+    };
+    for (const [state, shape, p] of [[0, [3, 5, 7], 0.05], [4294967295, [1000], 0.5], [123456789, [2, 0, 3], 0.3], [7, [1], 0.999]] as const) {
+      const n = shape.reduce((a, b) => a * b, 1);
+      await compare(
+        () => tf.tensor(mask(state, n, p), [...shape]),
+        [], 16, 0,
+        () => tf.engine().runKernel('TorchDropoutMask', {}, { state, shape, p }) as tf.Tensor,
+      );
+    }
+  });
+
   it('TorchAdam: the clipped Adam update and the clipped gradient\'s squared norm', async () => {
     const a = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8, lr: 0.01, clip: 1 };
     await compare(

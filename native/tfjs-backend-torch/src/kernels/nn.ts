@@ -30,6 +30,7 @@ export const nnKernels: KernelDef[] = [
   native('TorchLayerNormGrad', ['dy', 'x', 'mean', 'rstd', 'gamma']),
   native('TorchHighway', ['x', 'kernel', 'bias', 'gamma1', 'beta1', 'gamma2', 'beta2', 'mask'], (a) => [a.k, a.dilation, a.causal, a.epsilon]),
   native('TorchHighwayGrad', ['dy', 'x', 'kernel', 'h', 'g', 'v', 'mean1', 'rstd1', 'mean2', 'rstd2', 'gamma1', 'gamma2', 'mask'], (a) => [a.k, a.dilation, a.causal]),
+  native('TorchDropoutMask', [], (a) => [a.state, [...a.shape], a.p]),
   native('TorchAdam', ['theta', 'm', 'v', 'g'], (a) => [a.beta1, a.beta2, a.epsilon, a.lr, a.clip]),
   native('Conv2D', ['x', 'filter'], (a, i, tf) => geometry(tf, a, i.x.shape, i.filter.shape)),
   native('Conv2DBackpropInput', ['dy', 'filter'], (a, i, tf) => [...geometry(tf, a, a.inputShape, i.filter.shape), [...a.inputShape]]),
