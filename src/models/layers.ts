@@ -99,11 +99,17 @@ export function dropoutMask(shape: number[], p: number, rng: Rng): tf.Tensor {
   return tf.tensor(rng.dropoutMask(n, p), shape);
 }
 
+/** A layer's dropout mask for an output of `shape` while training, else undefined. */
+function trainingMask(shape: number[], p: number, run: RunMode): tf.Tensor | undefined {
+  if (!run.training || p === 0) return undefined;
+  if (!run.rng) throw new Error('dropout in training mode needs a seeded rng');
+  return dropoutMask(shape, p, run.rng);
+}
+
 /** Inverted dropout (scale 1/(1−p)) with a mask from the run's seeded generator. */
 export function dropout(x: tf.Tensor3D, p: number, mode: RunMode): tf.Tensor3D {
-  if (!mode.training || p === 0) return x;
-  if (!mode.rng) throw new Error('dropout in training mode needs a seeded rng');
-  return tf.mul(x, dropoutMask(x.shape, p, mode.rng));
+  const mask = trainingMask(x.shape, p, mode);
+  return mask ? tf.mul(x, mask) : x;
 }
 
 function addLayerNorm(store: VarStore, scope: string, ch: number): { gamma: tf.Variable; beta: tf.Variable } {
@@ -138,6 +144,7 @@ export class ConvLayer implements Layer {
   }
 
   apply(x: tf.Tensor3D, run: RunMode): tf.Tensor3D {
+    if (tf.getBackend() === 'torch') return fusedConv(this, x, run);
     const spec = { k: this.k, dilation: this.dilation, mode: this.mode };
     let y = layerNorm(conv1d(x, this.kernel as tf.Tensor3D, this.bias as tf.Tensor1D, spec, run.training), this.ln.gamma as tf.Tensor1D, this.ln.beta as tf.Tensor1D);
     if (this.act === 'relu') y = tf.relu(y);
@@ -175,34 +182,69 @@ export class HighwayLayer implements Layer {
   }
 }
 
-/**
- * The whole HC layer (conv, bias, both LNs, gate, dropout mask) as one native call each way on
- * the torch backend: composed, it is ~17 kernels forward and ~25 backward, 16 times per tiny
- * Text2Mel step. The dropout mask is the same draw from the run's rng as dropout() makes.
- */
-function fusedHighway(layer: HighwayLayer, x: tf.Tensor3D, run: RunMode): tf.Tensor3D {
-  const geometry = { k: layer.k, dilation: layer.dilation, causal: layer.mode === 'causal' };
-  const training = run.training && layer.p > 0;
-  if (training && !run.rng) throw new Error('dropout in training mode needs a seeded rng');
-  const mask = training ? dropoutMask(x.shape, layer.p, run.rng!) : undefined;
+/** One native kernel each way for a whole layer on the torch backend (see the two layers below). */
+interface NativeLayerCall {
+  kernel: string;
+  grad: string;
+  /** x, then the layer's parameters: gradients come back in this order. */
+  inputs: Record<string, tf.Tensor>;
+  /** Inputs the gradient kernel takes again, by name. */
+  reused: string[];
+  /** Names of the forward kernel's outputs after y, as the gradient kernel takes them. */
+  kept: string[];
+  attrs: Record<string, unknown>;
+  gradAttrs: Record<string, unknown>;
+  mask?: tf.Tensor;
+}
+
+function nativeLayer(c: NativeLayerCall): tf.Tensor3D {
+  const names = Object.keys(c.inputs);
+  const maskInput: Record<string, tf.Tensor> = c.mask ? { mask: c.mask } : {};
   const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const save = args.pop() as tf.GradSaveFunc;
-    const [xi, kernel, bias, gamma1, beta1, gamma2, beta2] = args as tf.Tensor[];
-    const inputs = { x: xi, kernel, bias, gamma1, beta1, gamma2, beta2, ...(mask ? { mask } : {}) };
-    const [y, ...kept] = tf.engine().runKernel('TorchHighway', inputs, { ...geometry, epsilon: LN_EPSILON }) as tf.Tensor[];
+    const ins = Object.fromEntries(names.map((n, i) => [n, args[i] as tf.Tensor]));
+    const [y, ...kept] = tf.engine().runKernel(c.kernel, { ...ins, ...maskInput }, c.attrs as never) as tf.Tensor[];
     // The mask is saved too: a tensor only captured by gradFunc would be disposed with the forward scope.
-    save([xi, kernel, gamma1, gamma2, ...kept, ...(mask ? [mask] : [])]);
+    save([...c.reused.map((n) => ins[n]), ...kept, ...(c.mask ? [c.mask] : [])]);
     return {
       value: y,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] => {
-        const [sx, sKernel, sGamma1, sGamma2, h, g, v, mean1, rstd1, mean2, rstd2, sMask] = saved;
-        const grads = { dy, x: sx, kernel: sKernel, h, g, v, mean1, rstd1, mean2, rstd2, gamma1: sGamma1, gamma2: sGamma2, ...(sMask ? { mask: sMask } : {}) };
-        return tf.engine().runKernel('TorchHighwayGrad', grads, geometry) as tf.Tensor[];
+        const named: Record<string, tf.Tensor> = { dy };
+        [...c.reused, ...c.kept].forEach((n, i) => (named[n] = saved[i]));
+        if (c.mask) named.mask = saved[saved.length - 1];
+        return tf.engine().runKernel(c.grad, named, c.gradAttrs as never) as tf.Tensor[];
       },
     };
   });
+  return f(...names.map((n) => c.inputs[n])) as tf.Tensor3D;
+}
+
+/**
+ * The whole HC layer (conv, bias, both LNs, gate, dropout mask) as TorchHighway / TorchHighwayGrad:
+ * composed, it is ~17 kernels forward and ~25 backward, 16 times per tiny Text2Mel step.
+ */
+function fusedHighway(layer: HighwayLayer, x: tf.Tensor3D, run: RunMode): tf.Tensor3D {
+  const geometry = { k: layer.k, dilation: layer.dilation, causal: layer.mode === 'causal' };
   const { kernel, bias, ln1, ln2 } = layer;
-  return f(x, kernel, bias, ln1.gamma, ln1.beta, ln2.gamma, ln2.beta) as tf.Tensor3D;
+  return nativeLayer({
+    kernel: 'TorchHighway', grad: 'TorchHighwayGrad',
+    inputs: { x, kernel, bias, gamma1: ln1.gamma, beta1: ln1.beta, gamma2: ln2.gamma, beta2: ln2.beta },
+    reused: ['x', 'kernel', 'gamma1', 'gamma2'], kept: ['h', 'g', 'v', 'mean1', 'rstd1', 'mean2', 'rstd2'],
+    attrs: { ...geometry, epsilon: LN_EPSILON }, gradAttrs: geometry, mask: trainingMask(x.shape, layer.p, run),
+  });
+}
+
+/** The C layer (conv, bias, LN, activation, dropout mask) as TorchConvLayer / TorchConvLayerGrad. */
+function fusedConv(layer: ConvLayer, x: tf.Tensor3D, run: RunMode): tf.Tensor3D {
+  const geometry = { k: layer.k, dilation: layer.dilation, causal: layer.mode === 'causal', relu: layer.act === 'relu' };
+  const { kernel, bias, ln } = layer;
+  return nativeLayer({
+    kernel: 'TorchConvLayer', grad: 'TorchConvLayerGrad',
+    inputs: { x, kernel, bias, gamma: ln.gamma, beta: ln.beta },
+    reused: ['x', 'kernel', 'gamma'], kept: ['h', 'a', 'mean', 'rstd'],
+    attrs: { ...geometry, epsilon: LN_EPSILON }, gradAttrs: geometry,
+    mask: trainingMask([x.shape[0], x.shape[1], layer.cout], layer.p, run),
+  });
 }
 
 /** D(3, s=2): transposed conv doubling time → LN → dropout (no activation). */

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { selectBackend, tf } from '../../src/models/backend.ts';
 import { convImpl, tapSumConv, torchConv } from '../../src/models/conv.ts';
-import { composedLayerNorm, dropoutMask, HighwayLayer, layerNorm, VarStore } from '../../src/models/layers.ts';
+import { composedLayerNorm, ConvLayer, dropoutMask, HighwayLayer, layerNorm, VarStore } from '../../src/models/layers.ts';
 import { Rng } from '../../src/models/rng.ts';
 import { Adam } from '../../src/models/adam.ts';
 import { maxAbsDiff } from './helpers.ts';
@@ -81,40 +81,51 @@ describe('torch Adam', () => {
   });
 });
 
-describe('torch highway layer', () => {
-  // The fused TorchHighway / TorchHighwayGrad kernels against the composed layer on cpu: output
-  // and (training) the gradients of the input and all six parameters. Training draws dropout masks;
-  // inference is compared forward only (cpu's inference conv has no dilated gradient).
-  const run = async (backend: string, k: number, dilation: number, mode: 'causal' | 'same', training: boolean) => {
+describe('torch fused layers', () => {
+  // The fused kernels (TorchHighway, TorchConvLayer and their gradients) against the composed layer
+  // on cpu: output and (training) the gradients of the input and all parameters. Training draws
+  // dropout masks; inference is compared forward only (cpu's inference conv has no dilated gradient).
+  type Make = (store: VarStore) => HighwayLayer | ConvLayer;
+  const run = async (backend: string, make: Make, training: boolean) => {
     await selectBackend(backend);
     const store = new VarStore();
-    const layer = new HighwayLayer(store, new Rng(11), 'HC_test', 6, k, dilation, mode, 0.3);
+    const layer = make(store);
     // Non-zero LN betas and non-unit gammas, so their gradients are not trivial.
     for (const [name, v] of store.vars) if (/LN/.test(name)) v.assign(tf.randomNormal(v.shape, name.endsWith('gamma') ? 1 : 0, 0.5, 'float32', name.length));
     const x = tf.tensor3d(Float32Array.from({ length: 2 * 9 * 6 }, (_, i) => Math.sin(i * 0.7) * (1 + (i % 5))), [2, 9, 6]);
-    const w = tf.tensor3d(Float32Array.from({ length: 2 * 9 * 6 }, (_, i) => Math.cos(i * 1.3)), [2, 9, 6]);
     const names = [...store.vars.keys()];
     const vars = [...store.vars.values()];
-    const objective = (input: tf.Tensor3D) => tf.sum(tf.mul(layer.apply(input, { training, rng: new Rng(5) }), w)) as tf.Scalar;
-    const y = Array.from(layer.apply(x, { training, rng: new Rng(5) }).dataSync());
-    const { kernelNames } = await tf.profile(() => layer.apply(x, { training, rng: new Rng(5) }));
-    expect(kernelNames.includes('TorchHighway'), backend).toBe(backend === 'torch-cpu');
-    if (!training) {
-      store.dispose();
-      return { y, dx: [], params: [] };
+    const forward = (input: tf.Tensor3D) => layer.apply(input, { training, rng: new Rng(5) });
+    const y = forward(x);
+    const w = tf.tensor3d(Float32Array.from({ length: y.size }, (_, i) => Math.cos(i * 1.3)), y.shape);
+    const objective = (input: tf.Tensor3D) => tf.sum(tf.mul(forward(input), w)) as tf.Scalar;
+    const { kernelNames } = await tf.profile(() => forward(x));
+    const fusedKernel = layer instanceof HighwayLayer ? 'TorchHighway' : 'TorchConvLayer';
+    expect(kernelNames.includes(fusedKernel), backend).toBe(backend === 'torch-cpu');
+    const out = { y: Array.from(y.dataSync()), dx: [] as number[], params: [] as { n: string; g: number[] }[] };
+    if (training) {
+      out.dx = Array.from(tf.grads((input: tf.Tensor) => objective(input as tf.Tensor3D))([x])[0].dataSync());
+      const paramGrads = tf.variableGrads(() => objective(x), vars).grads;
+      out.params = names.map((n, i) => ({ n, g: Array.from(paramGrads[vars[i].name].dataSync()) }));
     }
-    const dx = Array.from(tf.grads((input: tf.Tensor) => objective(input as tf.Tensor3D))([x])[0].dataSync());
-    const paramGrads = tf.variableGrads(() => objective(x), vars).grads;
-    const out = { y, dx, params: names.map((n, i) => ({ n, g: Array.from(paramGrads[vars[i].name].dataSync()) })) };
     store.dispose();
     return out;
   };
 
-  for (const [k, dilation, mode] of [[3, 3, 'causal'], [3, 9, 'same'], [3, 1, 'same'], [1, 1, 'same']] as const) {
+  const cases: [string, Make][] = [
+    ['HC k 3, δ 3, causal', (s) => new HighwayLayer(s, new Rng(11), 'HC_test', 6, 3, 3, 'causal', 0.3)],
+    ['HC k 3, δ 9, same', (s) => new HighwayLayer(s, new Rng(11), 'HC_test', 6, 3, 9, 'same', 0.3)],
+    ['HC k 3, δ 1, same', (s) => new HighwayLayer(s, new Rng(11), 'HC_test', 6, 3, 1, 'same', 0.3)],
+    ['HC k 1', (s) => new HighwayLayer(s, new Rng(11), 'HC_test', 6, 1, 1, 'same', 0.3)],
+    ['C k 1, ReLU, 6 → 10', (s) => new ConvLayer(s, new Rng(12), 'C_test', 6, 10, 1, 1, 'causal', 'relu', 0.3)],
+    ['C k 1, no activation, 6 → 4', (s) => new ConvLayer(s, new Rng(12), 'C_test', 6, 4, 1, 1, 'same', 'none', 0.3)],
+    ['C k 3, δ 3, causal, ReLU', (s) => new ConvLayer(s, new Rng(12), 'C_test', 6, 5, 3, 3, 'causal', 'relu', 0.3)],
+  ];
+  for (const [label, make] of cases) {
     for (const training of [false, true]) {
-      it(`equals the composed layer: k ${k}, δ ${dilation}, ${mode}, ${training ? 'training (dropout)' : 'inference'}`, async () => {
-        const composed = await run('cpu', k, dilation, mode, training);
-        const fused = await run('torch-cpu', k, dilation, mode, training);
+      it(`${label}: equals the composed layer (${training ? 'training, dropout' : 'inference'})`, async () => {
+        const composed = await run('cpu', make, training);
+        const fused = await run('torch-cpu', make, training);
         const close = (a: number[], b: number[], what: string) => a.forEach((v, i) => expect(Math.abs(v - b[i]), `${what}[${i}]`).toBeLessThan(2e-4 * (1 + Math.abs(b[i]))));
         close(fused.y, composed.y, 'y');
         close(fused.dx, composed.dx, 'dx');

@@ -51,11 +51,11 @@ at::Tensor activate(const at::Tensor &x, const std::string &act, double alpha, c
   throw std::runtime_error("unsupported fused activation " + act);
 }
 
-// Geometry of a highway layer's 1-D convolution (attrs k, dilation, causal) on channels-last
+// Geometry of a layer's 1-D convolution (attrs k, dilation, causal) on channels-last
 // x [B, L, C_in] with a tfjs kernel [k, C_in, C_out]. k = 1 is a matmul (no permutes).
-struct HighwayGeom {
+struct Conv1dGeom {
   int64_t b, l, cin, cout, k, dilation, left, right;
-  HighwayGeom(const at::Tensor &x, const at::Tensor &kernel, const Attrs &a)
+  Conv1dGeom(const at::Tensor &x, const at::Tensor &kernel, const Attrs &a)
       : b(x.size(0)), l(x.size(1)), cin(x.size(2)), cout(kernel.size(2)), k(a.i(0)), dilation(a.i(1)) {
     int64_t total = (k - 1) * dilation;
     left = a.b(2) ? total : total / 2;
@@ -137,7 +137,7 @@ void registerNN(KernelMap &m) {
   //   left, same half each side), g = sigmoid(LN1(h[..., :C])), v = LN2(h[..., C:]),
   //   y = (x + g (v - x)) * mask. h, g, v and the LN statistics are kept for the gradient.
   m["TorchHighway"] = [](const Tensors &in, const Attrs &a) -> Tensors {
-    HighwayGeom geo(in[0], in[1], a);
+    Conv1dGeom geo(in[0], in[1], a);
     at::Tensor h = geo.conv(in[0], in[1], in[2]);
     int64_t c = geo.cin;
     auto l1 = at::native_layer_norm(h.narrow(-1, 0, c).contiguous(), {c}, in[3], in[4], a.f(3));
@@ -152,7 +152,7 @@ void registerNN(KernelMap &m) {
   //   -> [dx, dkernel, dbias, dgamma1, dbeta1, dgamma2, dbeta2]
   m["TorchHighwayGrad"] = [](const Tensors &in, const Attrs &a) -> Tensors {
     const at::Tensor &x = in[1], &g = in[4], &v = in[5];
-    HighwayGeom geo(x, in[2], a);
+    Conv1dGeom geo(x, in[2], a);
     int64_t c = geo.cin;
     at::Tensor dy = in.size() > 12 ? in[0] * in[12] : in[0];
     at::Tensor dv = dy * g;
@@ -164,6 +164,29 @@ void registerNN(KernelMap &m) {
     auto [dxConv, dkernel, dbias] = geo.convBackward(dh, x, in[2]);
     at::Tensor dx = dxConv.add_(dy * (1 - g));
     return {dx, dkernel, dbias, std::get<1>(b1), std::get<2>(b1), std::get<1>(b2), std::get<2>(b2)};
+  };
+
+  // TorchConvLayer(x, kernel, bias, gamma, beta[, mask]; k, dilation, causal, relu, epsilon) -> [y, h, a, mean, rstd]
+  // vcpipe's conv layer C (src/models/layers.ts, design note §3.1) in one call instead of ~8
+  // kernels: h = conv(x) + bias, a = LN(h), y = act(a) * mask (act: ReLU or none).
+  m["TorchConvLayer"] = [](const Tensors &in, const Attrs &a) -> Tensors {
+    Conv1dGeom geo(in[0], in[1], a);
+    at::Tensor h = geo.conv(in[0], in[1], in[2]);
+    auto ln = at::native_layer_norm(h, {geo.cout}, in[3], in[4], a.f(4));
+    at::Tensor act = std::get<0>(ln);
+    at::Tensor y = a.b(3) ? at::relu(act) : act;
+    if (in.size() > 5) y = y * in[5];
+    return {y, h, act, std::get<1>(ln), std::get<2>(ln)};
+  };
+  // TorchConvLayerGrad(dy, x, kernel, h, a, mean, rstd, gamma[, mask]; k, dilation, causal, relu)
+  //   -> [dx, dkernel, dbias, dgamma, dbeta]
+  m["TorchConvLayerGrad"] = [](const Tensors &in, const Attrs &a) -> Tensors {
+    Conv1dGeom geo(in[1], in[2], a);
+    at::Tensor da = in.size() > 8 ? in[0] * in[8] : in[0];
+    if (a.b(3)) da = da * (in[4] > 0);
+    auto b = at::native_layer_norm_backward(da.contiguous(), in[3], {geo.cout}, in[5], in[6], in[7], in[7], {true, true, true});
+    auto [dx, dkernel, dbias] = geo.convBackward(std::get<0>(b), in[1], in[2]);
+    return {dx, dkernel, dbias, std::get<1>(b), std::get<2>(b)};
   };
 
   // TorchDropoutMask(; state, shape, p) -> float mask of `shape`: element i is 0 when the i-th draw

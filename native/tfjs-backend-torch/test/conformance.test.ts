@@ -421,6 +421,59 @@ describe('fused kernels against their composed forms', () => {
     }
   });
 
+  // Conv layer C: tap-sum conv + bias, LN, optional ReLU, optional dropout mask.
+  const composedConvLayer = (k: number, dilation: number, causal: boolean, relu: boolean, cout: number) =>
+    (x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, mask?: tf.Tensor) => {
+      const total = (k - 1) * dilation;
+      const left = causal ? total : total / 2;
+      const xp = tf.pad(x, [[0, 0], [left, total - left], [0, 0]]);
+      const taps = Array.from({ length: k }, (_, j) => tf.slice(xp, [0, j * dilation, 0], [B, L, C]));
+      const cols = tf.concat(taps, 2).reshape([B * L, k * C]) as tf.Tensor2D;
+      const h = tf.add(tf.matMul(cols, kernel.reshape([k * C, cout]) as tf.Tensor2D).reshape([B, L, cout]), bias);
+      const a = composedLn(h, gamma, beta);
+      const act = relu ? tf.relu(a) : a;
+      const { mean, variance } = tf.moments(h, -1, true);
+      return { y: mask ? tf.mul(act, mask) : act, h, a, stats: [mean, tf.div(1, tf.sqrt(tf.add(variance, EPS)))] };
+    };
+  const convLayerCases = [[1, 1, true, true, 7], [1, 1, false, false, 3], [3, 3, true, true, 5], [3, 1, false, false, 4]] as const;
+  const convSpecs = (k: number, cout: number, masked: boolean) => [
+    { shape: [B, L, C] }, { shape: [k, C, cout], lo: -0.5, hi: 0.5 }, { shape: [cout] }, { shape: [cout], lo: 0.5, hi: 1.5 }, { shape: [cout] },
+    ...(masked ? [{ shape: [B, L, cout], lo: 0, hi: 2 }] : []),
+  ];
+  const convInputs = (t: tf.Tensor[]) => ({ x: t[0], kernel: t[1], bias: t[2], gamma: t[3], beta: t[4], ...(t[5] ? { mask: t[5] } : {}) });
+
+  it('TorchConvLayer: output and kept h, LN output and statistics (k 1 and 3, ReLU or none, with and without a mask)', async () => {
+    for (const [k, dilation, causal, relu, cout] of convLayerCases) {
+      for (const masked of [false, true]) {
+        await compare(
+          (...t) => {
+            const r = composedConvLayer(k, dilation, causal, relu, cout)(...(t as [T, T, T, T, T, T?]));
+            return [r.y, r.h, r.a, ...r.stats];
+          },
+          convSpecs(k, cout, masked), 17, 1e-4,
+          (...t) => tf.engine().runKernel('TorchConvLayer', convInputs(t), { k, dilation, causal, relu, epsilon: EPS }) as tf.Tensor[],
+        );
+      }
+    }
+  });
+
+  it('TorchConvLayerGrad: gradients of the input and all four parameters of the composed layer', async () => {
+    for (const [k, dilation, causal, relu, cout] of convLayerCases) {
+      for (const masked of [false, true]) {
+        const geo = { k, dilation, causal, relu };
+        await compare(
+          (dy, ...t) => tf.grads((...p: tf.Tensor[]) => tf.sum(tf.mul(composedConvLayer(k, dilation, causal, relu, cout)(...(p as [T, T, T, T, T]), t[5]).y, dy)))(t.slice(0, 5)),
+          [{ shape: [B, L, cout] }, ...convSpecs(k, cout, masked)], 18, 1e-4,
+          (dy, ...t) => {
+            const [, h, a, mean, rstd] = tf.engine().runKernel('TorchConvLayer', convInputs(t), { ...geo, epsilon: EPS }) as tf.Tensor[];
+            const grad = { dy, x: t[0], kernel: t[1], h, a, mean, rstd, gamma: t[3], ...(t[5] ? { mask: t[5] } : {}) };
+            return tf.engine().runKernel('TorchConvLayerGrad', grad, geo) as tf.Tensor[];
+          },
+        );
+      }
+    }
+  });
+
   it('TorchDropoutMask: the mulberry32 stream from a given state, thresholded at p', async () => {
     // Reference: mulberry32 written out here (vcpipe's Rng.dropoutMask draws the same stream).
     const mask = (state: number, n: number, p: number) => {

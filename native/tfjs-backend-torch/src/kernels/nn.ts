@@ -24,12 +24,14 @@ export const nnKernels: KernelDef[] = [
   native('_FusedMatMul', ['a', 'b', 'bias', 'preluActivationWeights'], (a, i) => [
     !!a.transposeA, !!a.transposeB, a.activation ?? 'linear', a.leakyreluAlpha ?? 0.2, i.bias != null, i.preluActivationWeights != null,
   ]),
-  // vcpipe's fused LayerNorm and highway layer (src/models/layers.ts) and Adam update (src/models/adam.ts): not
+  // vcpipe's fused LayerNorm, conv and highway layers, dropout masks (src/models/layers.ts) and Adam update (src/models/adam.ts): not
   // tfjs kernels, called with runKernel.
   native('TorchLayerNorm', ['x', 'gamma', 'beta'], (a) => [a.epsilon]),
   native('TorchLayerNormGrad', ['dy', 'x', 'mean', 'rstd', 'gamma']),
   native('TorchHighway', ['x', 'kernel', 'bias', 'gamma1', 'beta1', 'gamma2', 'beta2', 'mask'], (a) => [a.k, a.dilation, a.causal, a.epsilon]),
   native('TorchHighwayGrad', ['dy', 'x', 'kernel', 'h', 'g', 'v', 'mean1', 'rstd1', 'mean2', 'rstd2', 'gamma1', 'gamma2', 'mask'], (a) => [a.k, a.dilation, a.causal]),
+  native('TorchConvLayer', ['x', 'kernel', 'bias', 'gamma', 'beta', 'mask'], (a) => [a.k, a.dilation, a.causal, a.relu, a.epsilon]),
+  native('TorchConvLayerGrad', ['dy', 'x', 'kernel', 'h', 'a', 'mean', 'rstd', 'gamma', 'mask'], (a) => [a.k, a.dilation, a.causal, a.relu]),
   native('TorchDropoutMask', [], (a) => [a.state, [...a.shape], a.p]),
   native('TorchAdam', ['theta', 'm', 'v', 'g'], (a) => [a.beta1, a.beta2, a.epsilon, a.lr, a.clip]),
   native('Conv2D', ['x', 'filter'], (a, i, tf) => geometry(tf, a, i.x.shape, i.filter.shape)),
