@@ -1,81 +1,26 @@
 // Training throughput: tiny and default Text2Mel and SSRN steps/s and GFLOP/s on every backend
-// that loads, tap-sum vs tf.conv1d, and the native-backend issue's acceptance: the tiny Text2Mel
-// and SSRN steps on torch against the same steps in PyTorch at equal thread counts (1 and 2).
-// Batch B 8, N 40, T' 60: the design note's §9 FLOP table gives 1.8 / 52.5 GFLOP per Text2Mel step
-// (tiny / default) and 9.6 / 270 per SSRN step at this size.
+// that loads, tap-sum vs conv1d, and the native-backend issue's acceptance: the tiny Text2Mel and
+// SSRN steps on torch against the same steps in PyTorch at equal thread counts (1 and 2), each
+// side timed in fresh processes (bench/torch-step-child.ts, bench/torch_text2mel.py), median of
+// ROUNDS, alternating, so neither inherits the other backends' state or a change in machine load.
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { selectBackend, tf } from '../src/models/backend.ts';
-import { Adam } from '../src/models/adam.ts';
 import { SSRN_DEFAULT, SSRN_TINY, TEXT2MEL_DEFAULT, TEXT2MEL_TINY } from '../src/models/config.ts';
 import { nativeConv, tapSumConv, torchConv, type ConvSpec } from '../src/models/conv.ts';
-import { binaryDivergence, guidedAttentionLoss, l1Loss } from '../src/models/losses.ts';
-import { Rng } from '../src/models/rng.ts';
-import { Ssrn } from '../src/models/ssrn.ts';
-import { Text2Mel } from '../src/models/text2mel.ts';
-import { Stepper } from '../src/training/train-step.ts';
-import { torchLoad } from './torch-backend-bench.ts';
+import { B, CASE_BUDGET_S, GFLOP, N, T, ssrnStep, text2melStep, timeSteps } from './train-steps.ts';
 
-const B = 8, N = 40, T = 60;
-const GFLOP = { text2melTiny: 1.8, text2melDefault: 52.5, ssrnTiny: 9.6, ssrnDefault: 270 };
-/** Per case: stop measuring after this many seconds (at least one timed step). */
-const CASE_BUDGET_S = 30;
-/** Timed steps on each side of the torch / PyTorch comparison (torch_text2mel.py's --steps), for a steadier ratio. */
+/** Timed steps per process on each side of the torch / PyTorch comparison, after 3 warm-up steps. */
 const EQUAL_STEPS = 20;
+/** Fresh processes per side and thread count; the median counts. */
+const ROUNDS = 3;
 /** The acceptance: torch's s/step at most this × PyTorch's at the same thread count. */
 const WITHIN = 1.2;
 
 interface Row { backend: string; network: string; stepsPerS: number | null; gflopPerS: number | null; note: string }
 interface EqualRow { network: string; threads: number; pytorch: number | null; torch: number | null; note: string }
-
-/** Warm-up step, then timed steps until `steps` or the budget. Skips when the warm-up alone exceeds the budget. */
-function timeSteps(step: () => void, steps = 5): { stepsPerS: number | null; warmS: number; note: string } {
-  const w0 = performance.now();
-  step();
-  const warm = (performance.now() - w0) / 1000;
-  if (warm > CASE_BUDGET_S) return { stepsPerS: null, warmS: warm, note: `skipped: warm-up step took ${warm.toFixed(0)} s` };
-  let n = 0;
-  const t0 = performance.now();
-  while (n < steps && (n === 0 || (performance.now() - t0) / 1000 < CASE_BUDGET_S)) {
-    step();
-    n++;
-  }
-  return { stepsPerS: n / ((performance.now() - t0) / 1000), warmS: warm, note: `${n} timed steps` };
-}
-
-function text2melStep(cfg: typeof TEXT2MEL_TINY): () => void {
-  const model = new Text2Mel(cfg);
-  const stepper = new Stepper(model.store.vars, new Adam());
-  const ids = tf.tensor2d(Int32Array.from({ length: B * N }, (_, i) => 2 + (i % 30)), [B, N], 'int32');
-  const mel = tf.randomUniform([B, T, cfg.nMels], 0, 1, 'float32', 1) as tf.Tensor3D;
-  let i = 0;
-  return () => {
-    const rng = new Rng(i++);
-    stepper.step(() => {
-      const o = model.forward(ids, mel, { training: true, rng });
-      const l1 = l1Loss(o.mel, mel), bd = binaryDivergence(o.logits, mel);
-      const att = guidedAttentionLoss(o.alignment, Array(B).fill(N), Array(B).fill(T), cfg.g);
-      return { total: tf.addN([l1, bd, att]) as tf.Scalar, terms: {} };
-    }, 1e-3);
-  };
-}
-
-function ssrnStep(cfg: typeof SSRN_TINY): () => void {
-  const model = new Ssrn(cfg);
-  const stepper = new Stepper(model.store.vars, new Adam());
-  const mel = tf.randomUniform([B, T, cfg.nMels], 0, 1, 'float32', 2) as tf.Tensor3D;
-  const mag = tf.randomUniform([B, 4 * T, cfg.fBins], 0, 1, 'float32', 3) as tf.Tensor3D;
-  let i = 0;
-  return () => {
-    const rng = new Rng(i++);
-    stepper.step(() => {
-      const o = model.forward(mel, { training: true, rng });
-      return { total: tf.add(l1Loss(o.mag, mag), binaryDivergence(o.logits, mag)) as tf.Scalar, terms: {} };
-    }, 1e-3);
-  };
-}
 
 const CASES: { network: string; make: () => () => void; gflop: number; pytorch?: 'text2mel' | 'ssrn' }[] = [
   { network: 'Text2Mel tiny', make: () => text2melStep(TEXT2MEL_TINY), gflop: GFLOP.text2melTiny, pytorch: 'text2mel' },
@@ -126,15 +71,31 @@ function convTimes(): string[] {
   return rows;
 }
 
-function pytorch(network: 'text2mel' | 'ssrn', threads: number): number | null {
-  const script = join(dirname(fileURLToPath(import.meta.url)), 'torch_text2mel.py');
-  const args = ['--network', network, '--threads', String(threads), '--batch', String(B), '--text', String(N), '--frames', String(T), '--steps', String(EQUAL_STEPS)];
+const HERE = dirname(fileURLToPath(import.meta.url));
+
+/** steps/s from the last JSON line of a child that times one network's step, or null when it failed. */
+function childStepsPerS(command: string, args: string[]): number | null {
   try {
-    const out = execFileSync('/usr/bin/python3', [script, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     return (JSON.parse(out.trim().split('\n').at(-1)!) as { steps_per_s: number }).steps_per_s;
   } catch {
     return null;
   }
+}
+
+const median = (xs: (number | null)[]): number | null => {
+  const ok = xs.filter((x): x is number => x !== null).sort((a, b) => a - b);
+  return ok.length ? ok[Math.floor(ok.length / 2)] : null;
+};
+
+function equalThreads(network: 'text2mel' | 'ssrn', threads: number): { pytorch: number | null; torch: number | null } {
+  const common = ['--network', network, '--threads', String(threads), '--steps', String(EQUAL_STEPS)];
+  const py: (number | null)[] = [], ours: (number | null)[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    py.push(childStepsPerS('/usr/bin/python3', [join(HERE, 'torch_text2mel.py'), ...common, '--batch', String(B), '--text', String(N), '--frames', String(T)]));
+    ours.push(childStepsPerS(process.execPath, ['--import', 'tsx', join(HERE, 'torch-step-child.ts'), ...common]));
+  }
+  return { pytorch: median(py), torch: median(ours) };
 }
 
 export async function bench(): Promise<{ title: string; markdown: string }> {
@@ -172,15 +133,13 @@ export async function bench(): Promise<{ title: string; markdown: string }> {
     }
     if (!crashed) convRows.push(...convTimes());
   }
-  // Each torch measurement next to its PyTorch one, so a change in machine load hits both alike.
   const torchLoaded = rows.some((r) => r.backend === 'torch');
   const equal: EqualRow[] = [];
   for (const threads of [1, 2]) {
-    if (torchLoaded) await torchLoad(threads);
     for (const c of CASES) {
       if (!c.pytorch) continue;
-      const r = torchLoaded ? measure(c.make, EQUAL_STEPS) : undefined;
-      equal.push({ network: c.network, threads, pytorch: pytorch(c.pytorch, threads), torch: r?.stepsPerS ?? null, note: r?.note ?? 'torch not loaded' });
+      const r = torchLoaded ? equalThreads(c.pytorch, threads) : { pytorch: null, torch: null };
+      equal.push({ network: c.network, threads, ...r, note: torchLoaded ? `median of ${ROUNDS} processes each` : 'torch not loaded' });
     }
   }
   const fmt = (x: number | null, d = 2) => (x === null ? '–' : x.toFixed(d));
@@ -200,7 +159,7 @@ export async function bench(): Promise<{ title: string; markdown: string }> {
     '|---|---|---|---|---|---|---|---|',
     ...convRows,
     '',
-    `vcpipe torch / PyTorch at equal threads: the same tiny training steps in PyTorch (bench/torch_text2mel.py: ${EQUAL_STEPS} timed steps after 3 warm-up ones; torch: up to ${EQUAL_STEPS} after 1, within ${CASE_BUDGET_S} s). Ratio = torch s/step ÷ PyTorch s/step; the native-backend issue accepts ≤ ${WITHIN}.`,
+    `vcpipe torch / PyTorch at equal threads: the same tiny training steps, each side in fresh processes (bench/torch-step-child.ts and bench/torch_text2mel.py: ${EQUAL_STEPS} timed steps after 3 warm-up ones), median of ${ROUNDS} alternating runs. Ratio = torch s/step ÷ PyTorch s/step; the native-backend issue accepts ≤ ${WITHIN}.`,
     '',
     `Load average at the end of the run: ${loadavg().map((x) => x.toFixed(1)).join(' / ')} on ${cpus().length} cores (2-thread rows are only meaningful on an otherwise idle machine).`,
     '',
