@@ -5,6 +5,7 @@
 #include <torch/cuda.h>
 
 #include <cstring>
+#include <dlfcn.h>
 #include <unordered_set>
 
 #include "common.h"
@@ -57,11 +58,36 @@ static const at::Tensor &get(int64_t id) {
   return it->second;
 }
 
+// at::set_num_threads bounds ATen's OpenMP pool but not OpenBLAS's own pthreads pool (Debian's
+// libtorch calls OpenBLAS for the convolutions' GEMMs): with VCPIPE_THREADS=1 an OpenBLAS worker
+// still busy-waited in sched_yield beside each training step, taking ~40% of the other core from
+// the other step (seen with gdb on the demo's SSRN). Bound it too, where the library is OpenBLAS.
+// libtorch's dependencies are not in the global scope (node loads addons RTLD_LOCAL): the
+// already-loaded library is looked up by name. nullptr when libtorch uses another BLAS.
+static void *openblasSymbol(const char *name) {
+  void *blas = dlopen("libopenblas.so.0", RTLD_LAZY | RTLD_NOLOAD);
+  if (!blas) return nullptr;
+  void *f = dlsym(blas, name);
+  dlclose(blas);  // only drops the reference dlopen just added; the library stays loaded
+  return f;
+}
+
+static void setThreads(int n) {
+  at::set_num_threads(n);
+  if (auto f = reinterpret_cast<void (*)(int)>(openblasSymbol("openblas_set_num_threads"))) f(n);
+}
+
+// blasThreads() -> OpenBLAS's thread count, or -1 when libtorch does not use OpenBLAS.
+static Napi::Value BlasThreads(const Napi::CallbackInfo &info) {
+  auto f = reinterpret_cast<int (*)()>(openblasSymbol("openblas_get_num_threads"));
+  return Napi::Number::New(info.Env(), f ? f() : -1);
+}
+
 static Napi::Value Init(const Napi::CallbackInfo &info) {
   Napi::Env env = info.Env();
   std::string dev = info[0].As<Napi::String>().Utf8Value();
   int threads = info[1].As<Napi::Number>().Int32Value();
-  if (threads > 0) at::set_num_threads(threads);
+  if (threads > 0) setThreads(threads);
   bool cuda = torch::cuda::is_available();
   if (dev == "cuda" && !cuda) throw Napi::Error::New(env, "tfjs-backend-torch: CUDA requested but not available in the linked libtorch");
   g_device = (dev == "cpu" || !cuda) ? at::Device(at::kCPU) : at::Device(at::kCUDA, 0);
@@ -74,7 +100,7 @@ static Napi::Value Init(const Napi::CallbackInfo &info) {
 
 static Napi::Value SetThreads(const Napi::CallbackInfo &info) {
   int n = info[0].As<Napi::Number>().Int32Value();
-  if (n > 0) at::set_num_threads(n);
+  if (n > 0) setThreads(n);
   return Napi::Number::New(info.Env(), at::get_num_threads());
 }
 
@@ -180,6 +206,7 @@ static Napi::Object Module(Napi::Env env, Napi::Object exports) {
   registerNN(g_kernels);
   exports.Set("init", Napi::Function::New(env, Init));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
+  exports.Set("blasThreads", Napi::Function::New(env, BlasThreads));
   exports.Set("write", Napi::Function::New(env, Write));
   exports.Set("read", Napi::Function::New(env, Read));
   exports.Set("dispose", Napi::Function::New(env, Dispose));

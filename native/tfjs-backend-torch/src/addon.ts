@@ -7,6 +7,8 @@ import path from 'node:path';
 export interface NativeAddon {
   init(device: string, threads: number): { device: string; threads: number; cudaAvailable: boolean };
   setThreads(n: number): number;
+  /** OpenBLAS's thread count (kept equal to the intra-op threads), or -1 when libtorch uses another BLAS. */
+  blasThreads(): number;
   write(values: Float32Array | Int32Array | Uint8Array, shape: number[], dtype: string): number;
   read(id: number): Float32Array | Int32Array | Uint8Array;
   dispose(id: number): void;
