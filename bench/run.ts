@@ -37,11 +37,14 @@ const unknown = names.filter((n) => !BENCHES[n]);
 if (unknown.length) throw new Error(`unknown bench ${unknown.join(', ')} (benches: ${Object.keys(BENCHES).join(', ')})`);
 const out = resolve(import.meta.dirname, '../docs/benchmarks.md');
 const sections = existingSections(out);
+const write = () =>
+  writeFileAtomic(out, `# Benchmarks\n\nWritten by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}.\n\n${machine()}\n\n${[...sections.values()].join('\n')}`);
+mkdirSync(resolve(out, '..'), { recursive: true });
+// Written after every module, so a bench that fails later keeps the figures of those before it.
 for (const name of names.length ? names : Object.keys(BENCHES)) {
   const result = await (await BENCHES[name]!()).bench();
   console.log(`## ${result.title}\n${result.markdown}\n`);
   sections.set(result.title, `## ${result.title}\n\n${result.markdown.trim()}\n`);
+  write();
 }
-mkdirSync(resolve(out, '..'), { recursive: true });
-writeFileAtomic(out, `# Benchmarks\n\nWritten by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}.\n\n${machine()}\n\n${[...sections.values()].join('\n')}`);
 console.log(`wrote ${out}`);
