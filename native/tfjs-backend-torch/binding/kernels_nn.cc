@@ -1,5 +1,5 @@
-// Matrix multiply, convolutions (with dilations, forward and both gradients), fused layer norm,
-// highway layer and Adam update, and softmax.
+// Matrix multiply, convolutions (with dilations, forward and both gradients), vcpipe's fused
+// kernels (layer norm, highway and conv layers, dropout masks, Adam update), and softmax.
 //
 // Layouts: tfjs convolutions are NHWC with filters [fh, fw, in, out]; ATen wants NCHW with
 // weights [out, in, fh, fw]. We permute on the way in and out (NCHW dataFormat skips the data

@@ -336,14 +336,16 @@ describe('fused kernels against their composed forms', () => {
     const { mean, variance } = tf.moments(x, -1, true);
     return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, EPS))), g), b);
   };
+  /** LayerNorm statistics over the last axis as the fused kernels keep them: [mean, 1/sqrt(var + eps)]. */
+  const lnStats = (t: tf.Tensor) => {
+    const { mean, variance } = tf.moments(t, -1, true);
+    return [mean, tf.div(1, tf.sqrt(tf.add(variance, EPS)))];
+  };
   const lnSpecs = [{ shape: [3, 5, 7] }, { shape: [7], lo: 0.5, hi: 1.5 }, { shape: [7] }];
 
   it('TorchLayerNorm: y, mean and 1/sqrt(var + eps) over the last axis', async () => {
     await compare(
-      (x, g, b) => {
-        const { mean, variance } = tf.moments(x, -1, true);
-        return [composedLn(x, g, b), mean, tf.div(1, tf.sqrt(tf.add(variance, EPS)))];
-      },
+      (x, g, b) => [composedLn(x, g, b), ...lnStats(x)],
       lnSpecs, 11, 1e-4,
       (x, g, b) => tf.engine().runKernel('TorchLayerNorm', { x, gamma: g, beta: b }, { epsilon: EPS }) as tf.Tensor[],
     );
@@ -360,25 +362,26 @@ describe('fused kernels against their composed forms', () => {
     );
   });
 
-  // Highway layer HC: tap-sum conv + bias, LN on each half, sigmoid gate, optional dropout mask.
+  // Highway layer HC and conv layer C: tap-sum conv + bias, then LN on each half and a sigmoid gate
+  // (HC) or LN and an optional ReLU (C); an optional dropout mask.
   const B = 2, L = 9, C = 4;
+  /** Tap-sum conv of channels-last x [B, L, C] to `cout` channels, plus bias; causal or same padding. */
+  const composedConv = (x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor, k: number, dilation: number, causal: boolean, cout: number) => {
+    const total = (k - 1) * dilation;
+    const left = causal ? total : total / 2;
+    const xp = tf.pad(x, [[0, 0], [left, total - left], [0, 0]]);
+    const taps = Array.from({ length: k }, (_, j) => tf.slice(xp, [0, j * dilation, 0], [B, L, C]));
+    const cols = tf.concat(taps, 2).reshape([B * L, k * C]) as tf.Tensor2D;
+    return tf.add(tf.matMul(cols, kernel.reshape([k * C, cout]) as tf.Tensor2D).reshape([B, L, cout]), bias);
+  };
   const composedHighway = (k: number, dilation: number, causal: boolean) =>
     (x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor, g1: tf.Tensor, b1: tf.Tensor, g2: tf.Tensor, b2: tf.Tensor, mask?: tf.Tensor) => {
-      const total = (k - 1) * dilation;
-      const left = causal ? total : total / 2;
-      const xp = tf.pad(x, [[0, 0], [left, total - left], [0, 0]]);
-      const taps = Array.from({ length: k }, (_, j) => tf.slice(xp, [0, j * dilation, 0], [B, L, C]));
-      const cols = tf.concat(taps, 2).reshape([B * L, k * C]) as tf.Tensor2D;
-      const h = tf.add(tf.matMul(cols, kernel.reshape([k * C, 2 * C]) as tf.Tensor2D).reshape([B, L, 2 * C]), bias);
+      const h = composedConv(x, kernel, bias, k, dilation, causal, 2 * C);
       const [h1, h2] = tf.split(h, 2, 2);
       const g = tf.sigmoid(composedLn(h1, g1, b1));
       const v = composedLn(h2, g2, b2);
       const y = tf.add(x, tf.mul(g, tf.sub(v, x)));
-      const stats = (t: tf.Tensor) => {
-        const { mean, variance } = tf.moments(t, -1, true);
-        return [mean, tf.div(1, tf.sqrt(tf.add(variance, EPS)))];
-      };
-      return { y: mask ? tf.mul(y, mask) : y, h, g, v, stats: [...stats(h1), ...stats(h2)] };
+      return { y: mask ? tf.mul(y, mask) : y, h, g, v, stats: [...lnStats(h1), ...lnStats(h2)] };
     };
   const hwSpecs = (k: number) => [
     { shape: [B, L, C] }, { shape: [k, C, 2 * C], lo: -0.5, hi: 0.5 }, { shape: [2 * C] },
@@ -421,19 +424,12 @@ describe('fused kernels against their composed forms', () => {
     }
   });
 
-  // Conv layer C: tap-sum conv + bias, LN, optional ReLU, optional dropout mask.
   const composedConvLayer = (k: number, dilation: number, causal: boolean, relu: boolean, cout: number) =>
     (x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, mask?: tf.Tensor) => {
-      const total = (k - 1) * dilation;
-      const left = causal ? total : total / 2;
-      const xp = tf.pad(x, [[0, 0], [left, total - left], [0, 0]]);
-      const taps = Array.from({ length: k }, (_, j) => tf.slice(xp, [0, j * dilation, 0], [B, L, C]));
-      const cols = tf.concat(taps, 2).reshape([B * L, k * C]) as tf.Tensor2D;
-      const h = tf.add(tf.matMul(cols, kernel.reshape([k * C, cout]) as tf.Tensor2D).reshape([B, L, cout]), bias);
+      const h = composedConv(x, kernel, bias, k, dilation, causal, cout);
       const a = composedLn(h, gamma, beta);
       const act = relu ? tf.relu(a) : a;
-      const { mean, variance } = tf.moments(h, -1, true);
-      return { y: mask ? tf.mul(act, mask) : act, h, a, stats: [mean, tf.div(1, tf.sqrt(tf.add(variance, EPS)))] };
+      return { y: mask ? tf.mul(act, mask) : act, h, a, stats: lnStats(h) };
     };
   const convLayerCases = [[1, 1, true, true, 7], [1, 1, false, false, 3], [3, 3, true, true, 5], [3, 1, false, false, 4]] as const;
   const convSpecs = (k: number, cout: number, masked: boolean) => [

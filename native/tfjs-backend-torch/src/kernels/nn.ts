@@ -24,8 +24,8 @@ export const nnKernels: KernelDef[] = [
   native('_FusedMatMul', ['a', 'b', 'bias', 'preluActivationWeights'], (a, i) => [
     !!a.transposeA, !!a.transposeB, a.activation ?? 'linear', a.leakyreluAlpha ?? 0.2, i.bias != null, i.preluActivationWeights != null,
   ]),
-  // vcpipe's fused LayerNorm, conv and highway layers, dropout masks (src/models/layers.ts) and Adam update (src/models/adam.ts): not
-  // tfjs kernels, called with runKernel.
+  // vcpipe's fused LayerNorm, conv and highway layers, dropout masks (src/models/layers.ts) and
+  // Adam update (src/models/adam.ts): not tfjs kernels, called with runKernel.
   native('TorchLayerNorm', ['x', 'gamma', 'beta'], (a) => [a.epsilon]),
   native('TorchLayerNormGrad', ['dy', 'x', 'mean', 'rstd', 'gamma']),
   native('TorchHighway', ['x', 'kernel', 'bias', 'gamma1', 'beta1', 'gamma2', 'beta2', 'mask'], (a) => [a.k, a.dilation, a.causal, a.epsilon]),
