@@ -12,6 +12,7 @@ import { trainText2Mel } from '../src/steps/train-text2mel.ts';
 import { synthesizeSentences } from '../src/synthesis/synthesize.ts';
 import { vocoderDefaults } from '../src/synthesis/vocoder-defaults.ts';
 import { makeContext, tempDir, TINY_FEATURE_CONFIG, writeSyntheticFeatures } from '../test/steps/train-fixtures.ts';
+import { firstLine } from '../src/util/error-line.ts';
 
 const SENTENCES = [
   'The birch canoe slid on the smooth planks.',
@@ -47,7 +48,7 @@ async function measure(backend: string, voice: { text2melDir: string; ssrnDir: s
   try {
     device = (await selectBackend(backend)).device;
   } catch (err) {
-    return { backend, sentences: 0, ...none, note: (err as Error).message.split('\n')[0] };
+    return { backend, sentences: 0, ...none, note: firstLine(err) };
   }
   const marks: number[] = [];
   const speak = (sentences: string[]) => synthesizeSentences({
@@ -82,7 +83,7 @@ export async function bench(): Promise<{ title: string; markdown: string }> {
       } catch (err) {
         // tfjs-backend-wasm aborts now and then ("memory access out of bounds", also in the train
         // bench): record it in the row and go on with the other backends.
-        rows.push({ backend, sentences: 0, audioS: null, wallS: null, text2melS: null, vocodeS: null, note: `crashed: ${String((err as Error).message ?? err).split('\n')[0]}` });
+        rows.push({ backend, sentences: 0, audioS: null, wallS: null, text2melS: null, vocodeS: null, note: `crashed: ${firstLine(err)}` });
       }
     }
   } finally {

@@ -10,6 +10,7 @@ import { selectBackend, tf } from '../src/models/backend.ts';
 import { Adam } from '../src/models/adam.ts';
 import { HighwayLayer, VarStore, applyAll } from '../src/models/layers.ts';
 import { Rng } from '../src/models/rng.ts';
+import { firstLine } from '../src/util/error-line.ts';
 
 const B = 8, L = 200, C = 128;
 const DILATIONS = [1, 3, 9, 27];
@@ -59,7 +60,7 @@ async function tfjsRow(name: string, load: () => Promise<unknown>, n: number): P
     await load();
     return { name, ms: timeIt(n), note: `${tf.getBackend()}, median of ${n}` };
   } catch (e) {
-    return { name, ms: null, note: `unavailable: ${String((e as Error).message ?? e).split('\n')[0]}` };
+    return { name, ms: null, note: `unavailable: ${firstLine(e)}` };
   }
 }
 
@@ -70,7 +71,7 @@ function pytorchRow(threads: number): Row {
     const r = JSON.parse(out.trim().split('\n').at(-1)!);
     return { name: `PyTorch ${r.torch}, ${threads} thread${threads > 1 ? 's' : ''}`, ms: r.ms, note: 'median of 10' };
   } catch (e) {
-    return { name: `PyTorch, ${threads} thread(s)`, ms: null, note: `unavailable: ${String((e as Error).message).split('\n')[0]}` };
+    return { name: `PyTorch, ${threads} thread(s)`, ms: null, note: `unavailable: ${firstLine(e)}` };
   }
 }
 

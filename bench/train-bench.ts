@@ -11,6 +11,7 @@ import { selectBackend, tf } from '../src/models/backend.ts';
 import { SSRN_DEFAULT, SSRN_TINY, TEXT2MEL_DEFAULT, TEXT2MEL_TINY } from '../src/models/config.ts';
 import { nativeConv, tapSumConv, torchConv, type ConvSpec } from '../src/models/conv.ts';
 import { B, CASE_BUDGET_S, GFLOP, N, T, ssrnStep, text2melStep, timeSteps } from './train-steps.ts';
+import { firstLine } from '../src/util/error-line.ts';
 
 /** Timed steps per process on each side of the torch / PyTorch comparison, after 3 warm-up steps. */
 const EQUAL_STEPS = 20;
@@ -127,7 +128,7 @@ export async function bench(): Promise<{ title: string; markdown: string }> {
       } catch (err) {
         // tfjs-backend-wasm has aborted here ("memory access out of bounds") on the default-size
         // Text2Mel in some runs; record it and go on with the other backends.
-        crashed = String((err as Error).message ?? err).split('\n')[0];
+        crashed = firstLine(err);
         rows.push({ backend, network, stepsPerS: null, gflopPerS: null, note: `crashed: ${crashed}` });
       }
     }

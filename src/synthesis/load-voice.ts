@@ -5,6 +5,7 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../steps/contract.ts';
+import { firstLine } from '../util/error-line.ts';
 import type { FeatureConfig } from '../steps/formats.ts';
 import { readManifest } from '../models/checkpoint.ts';
 import { checkpointOf, loadTrainedModel, readTrainedModelDoc, type TrainedModel } from '../models/load-trained.ts';
@@ -24,8 +25,6 @@ export interface Voice {
   speaker?: string;
   dispose(): void;
 }
-
-const firstLine = (err: unknown) => (err instanceof Error ? err.message : String(err)).split('\n')[0];
 
 /** weights.bin must hold every tensor of the manifest as float32 (checkpoint.ts layout). */
 function checkComplete(checkpoint: string): void {
