@@ -21,43 +21,43 @@ export class Adam {
     this.t += 1;
     const { beta1, beta2, epsilon, clip } = ADAM;
     const lrT = (lr * Math.sqrt(1 - beta2 ** this.t)) / (1 - beta1 ** this.t);
-    const sq: tf.Scalar[] = [];
-    const fused = tf.getBackend() === 'torch';
-    tf.tidy(() => {
-      for (const [name, g0] of grads) {
-        const theta = vars.get(name);
-        if (!theta) throw new Error(`gradient for unknown variable ${name}`);
-        const m = this.moment(this.m, name, theta);
-        const v = this.moment(this.v, name, theta);
-        if (fused) {
-          // The same update as below in one native call (native/tfjs-backend-torch TorchAdam).
-          const [theta1, m1, v1, gSq] = tf.engine().runKernel('TorchAdam', { theta, m, v, g: g0 }, { beta1, beta2, epsilon, lr: lrT, clip }) as tf.Tensor[];
-          m.assign(m1);
-          v.assign(v1);
-          theta.assign(theta1);
-          sq.push(tf.keep(gSq as tf.Scalar));
-          continue;
-        }
+    const named = [...grads].map(([name, g]) => {
+      const theta = vars.get(name);
+      if (!theta) throw new Error(`gradient for unknown variable ${name}`);
+      return { theta, m: this.moment(this.m, name, theta), v: this.moment(this.v, name, theta), g };
+    });
+    if (named.length === 0) return 0;
+    const sqTotal = tf.tidy(() => {
+      if (tf.getBackend() === 'torch') {
+        // The same update as below for every variable in one native call (native/tfjs-backend-torch TorchAdam).
+        const inputs = [...named.map((x) => x.theta), ...named.map((x) => x.m), ...named.map((x) => x.v), ...named.map((x) => x.g)];
+        const out = tf.engine().runKernel('TorchAdam', inputs as unknown as tf.NamedTensorMap, { beta1, beta2, epsilon, lr: lrT, clip }) as tf.Tensor[];
+        const n = named.length;
+        named.forEach((x, k) => {
+          x.theta.assign(out[k]);
+          x.m.assign(out[n + k]);
+          x.v.assign(out[2 * n + k]);
+        });
+        return out[3 * n] as tf.Scalar;
+      }
+      const sq: tf.Scalar[] = [];
+      for (const { theta, m, v, g: g0 } of named) {
         const g = tf.clipByValue(g0, -clip, clip);
-        sq.push(tf.keep(tf.sum(tf.square(g))));
+        sq.push(tf.sum(tf.square(g)));
         m.assign(tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1)));
         v.assign(tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2)));
         theta.assign(tf.sub(theta, tf.mul(tf.div(m, tf.add(tf.sqrt(v), epsilon)), lrT)));
       }
+      return tf.addN(sq) as tf.Scalar;
     });
-    let norm = 0;
-    if (sq.length) {
-      const total = tf.addN(sq);
-      norm = Math.sqrt(total.dataSync()[0]);
-      total.dispose();
-    }
-    for (const s of sq) s.dispose();
+    const norm = Math.sqrt(sqTotal.dataSync()[0]);
+    sqTotal.dispose();
     return norm;
   }
 
   private moment(map: Map<string, tf.Variable>, name: string, like: tf.Tensor): tf.Variable {
     let mv = map.get(name);
-    if (!mv) map.set(name, (mv = tf.variable(tf.zerosLike(like), false)));
+    if (!mv) map.set(name, (mv = tf.tidy(() => tf.variable(tf.zerosLike(like), false))));
     return mv;
   }
 

@@ -59,9 +59,13 @@ static const at::Tensor &get(int64_t id) {
 }
 
 // at::set_num_threads bounds ATen's OpenMP pool but not OpenBLAS's own pthreads pool (Debian's
-// libtorch calls OpenBLAS for the convolutions' GEMMs): with VCPIPE_THREADS=1 an OpenBLAS worker
-// still busy-waited in sched_yield beside each training step, taking ~40% of the other core from
-// the other step (seen with gdb on the demo's SSRN). Bound it too, where the library is OpenBLAS.
+// libtorch calls OpenBLAS for matmuls and single-threaded convolutions). Both pools busy-wait
+// between calls, so with n threads each there are 2n-2 spinning workers on n cores: with 1 thread
+// an OpenBLAS worker took ~40% of the other core from the side-by-side step (gdb, demo's SSRN);
+// with 2 a tiny Text2Mel step ran at 9-11 steps/s with a p90 step of 170-220 ms, against 17-20
+// and 62-75 ms with OpenBLAS on one thread (2 cores, fresh processes). OpenBLAS therefore always
+// runs on the calling thread: above one thread libtorch sends convolutions to oneDNN, which
+// shares the OpenMP pool, and ATen parallelises batched matmuls over the batch itself.
 // libtorch's dependencies are not in the global scope (node loads addons RTLD_LOCAL): the
 // already-loaded library is looked up by name. nullptr when libtorch uses another BLAS.
 static void *openblasSymbol(const char *name) {
@@ -74,7 +78,7 @@ static void *openblasSymbol(const char *name) {
 
 static void setThreads(int n) {
   at::set_num_threads(n);
-  if (auto f = reinterpret_cast<void (*)(int)>(openblasSymbol("openblas_set_num_threads"))) f(n);
+  if (auto f = reinterpret_cast<void (*)(int)>(openblasSymbol("openblas_set_num_threads"))) f(1);
 }
 
 // blasThreads() -> OpenBLAS's thread count, or -1 when libtorch does not use OpenBLAS.

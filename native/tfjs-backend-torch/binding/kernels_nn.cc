@@ -8,6 +8,11 @@
 // gradients w.r.t. the input are computed for the padded input and then cropped.
 // Dilation d means taps at offsets 0, d, 2d, ... (effective filter size (f-1)*d+1) - the same
 // definition in tfjs and ATen, so the attribute passes straight through.
+#include <ATen/Parallel.h>
+
+#include <algorithm>
+#include <cmath>
+
 #include "common.h"
 
 namespace tbt {
@@ -87,6 +92,33 @@ struct Conv1dGeom {
   }
 };
 
+struct AdamConsts {
+  float b1, b2, c1, c2, eps, lr, clip;
+};
+
+// One Adam update over elements [lo, hi) of one variable (see TorchAdam); returns sum(g_c^2).
+// Written for the auto-vectoriser (restrict pointers, no branches; needs -O3 -fno-math-errno):
+// the squares are summed in float over blocks of 1024, in double across blocks.
+double adamSpan(const float *__restrict pt, const float *__restrict pm, const float *__restrict pv, const float *__restrict pg,
+                float *__restrict ot, float *__restrict om, float *__restrict ov, int64_t lo, int64_t hi, const AdamConsts &c) {
+  double total = 0;
+  for (int64_t s = lo; s < hi; s += 1024) {
+    const int64_t e = std::min(hi, s + 1024);
+    float acc = 0;
+    for (int64_t i = s; i < e; i++) {
+      // The composed update's operation order (src/models/adam.ts), so both round alike.
+      float g = std::min(std::max(pg[i], -c.clip), c.clip);
+      float mi = pm[i] * c.b1 + g * c.c1, vi = pv[i] * c.b2 + g * g * c.c2;
+      om[i] = mi;
+      ov[i] = vi;
+      ot[i] = pt[i] - mi / (std::sqrt(vi) + c.eps) * c.lr;
+      acc += g * g;
+    }
+    total += acc;
+  }
+  return total;
+}
+
 }  // namespace
 
 void registerNN(KernelMap &m) {
@@ -116,17 +148,40 @@ void registerNN(KernelMap &m) {
     return {std::get<0>(r), std::get<1>(r), std::get<2>(r)};
   };
 
-  // TorchAdam(theta, m, v, g; beta1, beta2, epsilon, lr_t, clip) -> [theta', m', v', sum(g_c^2)]:
-  // vcpipe's Adam update of one variable (src/models/adam.ts) in one call instead of ~15 kernels
-  // and 7 scalar uploads: g_c = clip(g), m' = b1 m + (1-b1) g_c, v' = b2 v + (1-b2) g_c^2,
-  // theta' = theta - lr_t m' / (sqrt(v') + eps).
+  // TorchAdam(theta_0..K-1, m_0.., v_0.., g_0..; beta1, beta2, epsilon, lr_t, clip)
+  //   -> [theta'_0.., m'_0.., v'_0.., sum over all variables of g_c^2]
+  // vcpipe's Adam update (src/models/adam.ts) of every variable in one call (a multi-tensor
+  // update, like PyTorch's foreach optimisers) instead of ~15 kernels per variable:
+  // g_c = clip(g), m' = b1 m + (1-b1) g_c, v' = b2 v + (1-b2) g_c^2,
+  // theta' = theta - lr_t m' / (sqrt(v') + eps). One pass over each variable on the CPU.
   m["TorchAdam"] = [](const Tensors &in, const Attrs &a) -> Tensors {
-    double b1 = a.f(0), b2 = a.f(1), eps = a.f(2), lr = a.f(3), clip = a.f(4);
-    at::Tensor g = in[3].clamp(-clip, clip);
-    at::Tensor m1 = in[1].mul(b1).add_(g, 1 - b1);
-    at::Tensor v1 = in[2].mul(b2).addcmul_(g, g, 1 - b2);
-    at::Tensor th = in[0].addcdiv(m1, v1.sqrt().add_(eps), -lr);
-    return {th, m1, v1, g.square().sum()};
+    if (in.size() % 4 != 0) throw std::runtime_error("expects theta, m, v and g for each variable");
+    const size_t n = in.size() / 4;
+    // Constants rounded to float32 once, as tfjs does with scalar operands (1 - b1 in double first).
+    const AdamConsts c{float(a.f(0)), float(a.f(1)), float(1 - a.f(0)), float(1 - a.f(1)), float(a.f(2)), float(a.f(3)), float(a.f(4))};
+    Tensors out(3 * n + 1);
+    at::Tensor total = at::zeros({}, opts(at::kDouble));
+    double sum = 0;
+    for (size_t k = 0; k < n; k++) {
+      const at::Tensor &theta = in[k], &m0 = in[n + k], &v0 = in[2 * n + k], &g0 = in[3 * n + k];
+      if (theta.is_cuda()) {  // device tensors: the same update as ATen ops
+        at::Tensor g = g0.clamp(-c.clip, c.clip);
+        out[n + k] = m0.mul(c.b1).add_(g, c.c1);
+        out[2 * n + k] = v0.mul(c.b2).addcmul_(g, g, c.c2);
+        out[k] = theta.addcdiv(out[n + k], out[2 * n + k].sqrt().add_(c.eps), -c.lr);
+        total.add_(g.square().sum());
+        continue;
+      }
+      at::Tensor th1 = at::empty_like(theta), m1 = at::empty_like(m0), v1 = at::empty_like(v0);
+      const float *pt = theta.data_ptr<float>(), *pm = m0.data_ptr<float>(), *pv = v0.data_ptr<float>(), *pg = g0.data_ptr<float>();
+      float *ot = th1.data_ptr<float>(), *om = m1.data_ptr<float>(), *ov = v1.data_ptr<float>();
+      sum += at::parallel_reduce(0, theta.numel(), 32768, 0.0, [&](int64_t lo, int64_t hi, double acc) {
+        return acc + adamSpan(pt, pm, pv, pg, ot, om, ov, lo, hi, c);
+      }, std::plus<double>());
+      out[k] = th1, out[n + k] = m1, out[2 * n + k] = v1;
+    }
+    out[3 * n] = total.add_(sum).to(at::kFloat);
+    return out;
   };
 
   // TorchHighway(x, kernel, bias, gamma1, beta1, gamma2, beta2[, mask]; k, dilation, causal, epsilon)

@@ -7,7 +7,7 @@ import path from 'node:path';
 export interface NativeAddon {
   init(device: string, threads: number): { device: string; threads: number; cudaAvailable: boolean };
   setThreads(n: number): number;
-  /** OpenBLAS's thread count (kept equal to the intra-op threads), or -1 when libtorch uses another BLAS. */
+  /** OpenBLAS's thread count (always 1: see setThreads in binding/addon.cc), or -1 when libtorch uses another BLAS. */
   blasThreads(): number;
   write(values: Float32Array | Int32Array | Uint8Array, shape: number[], dtype: string): number;
   read(id: number): Float32Array | Int32Array | Uint8Array;
@@ -31,11 +31,6 @@ let cached: NativeAddon | undefined;
 export function loadAddon(): NativeAddon {
   if (cached) return cached;
   const file = addonPath();
-  // libgomp reads its spin count when it loads (with libtorch, below). Its default spins idle
-  // threads ~300k times between parallel regions, taking the core that the JS thread and V8's
-  // GC need between our many small kernels: a tiny Text2Mel step on 2 threads ran at 8 steps/s
-  // against 12 on 1; spinning 10k times gives 13 (measured, 2 cores). A user's value wins.
-  process.env.GOMP_SPINCOUNT ??= '10000';
   try {
     const require = createRequire(import.meta.url);
     cached = require(file) as NativeAddon;

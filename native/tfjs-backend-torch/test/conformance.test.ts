@@ -493,17 +493,34 @@ describe('fused kernels against their composed forms', () => {
     }
   });
 
-  it('TorchAdam: the clipped Adam update and the clipped gradient\'s squared norm', async () => {
+  it('TorchAdam: the clipped Adam update of several variables and their clipped gradients\' squared norm', async () => {
     const a = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8, lr: 0.01, clip: 1 };
+    const shapes = [[4, 6], [70000], [1], [0, 3]]; // one above the parallel grain, a size-1 and an empty variable
+    const n = shapes.length;
+    const specs = [
+      ...shapes.map((shape) => ({ shape })),
+      ...shapes.map((shape) => ({ shape, lo: -0.1, hi: 0.1 })),
+      ...shapes.map((shape) => ({ shape, lo: 0, hi: 0.01 })),
+      ...shapes.map((shape) => ({ shape, lo: -3, hi: 3 })),
+    ];
     await compare(
-      (theta, m, v, g) => {
-        const gc = tf.clipByValue(g, -a.clip, a.clip);
-        const m1 = tf.add(tf.mul(m, a.beta1), tf.mul(gc, 1 - a.beta1));
-        const v1 = tf.add(tf.mul(v, a.beta2), tf.mul(tf.square(gc), 1 - a.beta2));
-        return [tf.sub(theta, tf.mul(tf.div(m1, tf.add(tf.sqrt(v1), a.epsilon)), a.lr)), m1, v1, tf.sum(tf.square(gc))];
+      (...x) => {
+        const outs: tf.Tensor[][] = [[], [], []];
+        const sq: tf.Tensor[] = [];
+        for (let k = 0; k < n; k++) {
+          const [theta, m, v, g] = [x[k], x[n + k], x[2 * n + k], x[3 * n + k]];
+          const gc = tf.clipByValue(g, -a.clip, a.clip);
+          const m1 = tf.add(tf.mul(m, a.beta1), tf.mul(gc, 1 - a.beta1));
+          const v1 = tf.add(tf.mul(v, a.beta2), tf.mul(tf.square(gc), 1 - a.beta2));
+          outs[0].push(tf.sub(theta, tf.mul(tf.div(m1, tf.add(tf.sqrt(v1), a.epsilon)), a.lr)));
+          outs[1].push(m1);
+          outs[2].push(v1);
+          sq.push(tf.sum(tf.square(gc)));
+        }
+        return [...outs.flat(), tf.addN(sq)];
       },
-      [{ shape: [4, 6] }, { shape: [4, 6], lo: -0.1, hi: 0.1 }, { shape: [4, 6], lo: 0, hi: 0.01 }, { shape: [4, 6], lo: -3, hi: 3 }], 13, 1e-5,
-      (theta, m, v, g) => tf.engine().runKernel('TorchAdam', { theta, m, v, g }, a) as tf.Tensor[],
+      specs, 13, 1e-5,
+      (...x) => tf.engine().runKernel('TorchAdam', x as unknown as tf.NamedTensorMap, a) as tf.Tensor[],
     );
   });
 });

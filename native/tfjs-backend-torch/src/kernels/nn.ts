@@ -33,7 +33,13 @@ export const nnKernels: KernelDef[] = [
   native('TorchConvLayer', ['x', 'kernel', 'bias', 'gamma', 'beta', 'mask'], (a) => [a.k, a.dilation, a.causal, a.relu, a.epsilon]),
   native('TorchConvLayerGrad', ['dy', 'x', 'kernel', 'h', 'a', 'mean', 'rstd', 'gamma', 'mask'], (a) => [a.k, a.dilation, a.causal, a.relu]),
   native('TorchDropoutMask', [], (a) => [a.state, [...a.shape], a.p]),
-  native('TorchAdam', ['theta', 'm', 'v', 'g'], (a) => [a.beta1, a.beta2, a.epsilon, a.lr, a.clip]),
+  {
+    // Inputs: every variable's theta, then every m, every v, every g (one array, as for Concat).
+    name: 'TorchAdam',
+    run(inputs, a, backend) {
+      return backend.run('TorchAdam', Object.values(inputs), [a.beta1, a.beta2, a.epsilon, a.lr, a.clip]);
+    },
+  },
   native('Conv2D', ['x', 'filter'], (a, i, tf) => geometry(tf, a, i.x.shape, i.filter.shape)),
   native('Conv2DBackpropInput', ['dy', 'filter'], (a, i, tf) => [...geometry(tf, a, a.inputShape, i.filter.shape), [...a.inputShape]]),
   native('Conv2DBackpropFilter', ['x', 'dy'], (a, i, tf) => [...geometry(tf, a, i.x.shape, a.filterShape), [...a.filterShape]]),
