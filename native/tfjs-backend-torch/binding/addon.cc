@@ -4,8 +4,10 @@
 #include <ATen/Parallel.h>
 #include <torch/cuda.h>
 
+#include <csignal>
 #include <cstring>
 #include <dlfcn.h>
+#include <pthread.h>
 #include <unordered_set>
 
 #include "common.h"
@@ -35,6 +37,33 @@ const char *dtypeName(at::ScalarType t) {
     default: return "unsupported";
   }
 }
+
+// Asynchronous signals wait until a call into ATen returns. Debian's libtorch 1.13 with oneDNN
+// 2.6 on AVX-512 corrupts its heap when a signal lands inside a oneDNN convolution ("corrupted
+// size vs. prev_size" a few steps into a tiny Text2Mel step under node --cpu-prof, whose sampler
+// sends SIGPROF; PyTorch itself aborts the same way under a 0.5 ms ITIMER_PROF; not with
+// ONEDNN_MAX_CPU_ISA=AVX2), and a Ctrl-C reaching a training step mid-convolution risks the same.
+// Every call that runs ATen code (kernels, writes, reads) blocks them, so they reach the JS
+// thread between calls; the OpenMP workers, created inside the first such call, inherit the
+// blocked mask, so process-directed signals go to node's own threads instead. Faults (SEGV, BUS,
+// FPE, ILL, TRAP, SYS, ABRT) stay unblocked. Cost: two rt_sigprocmask calls per kernel.
+class SignalsDeferred {
+ public:
+  SignalsDeferred() { pthread_sigmask(SIG_BLOCK, &asyncSignals(), &old_); }
+  ~SignalsDeferred() { pthread_sigmask(SIG_SETMASK, &old_, nullptr); }
+
+ private:
+  static const sigset_t &asyncSignals() {
+    static const sigset_t set = [] {
+      sigset_t s;
+      sigfillset(&s);
+      for (int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS, SIGABRT}) sigdelset(&s, sig);
+      return s;
+    }();
+    return set;
+  }
+  sigset_t old_;
+};
 
 // Stored tensors are always contiguous and of a tfjs dtype; normalise kernel outputs here.
 static at::Tensor normalise(at::Tensor t) {
@@ -110,6 +139,7 @@ static Napi::Value SetThreads(const Napi::CallbackInfo &info) {
 
 // write(values: TypedArray, shape: number[], dtype) -> id. Copies the values.
 static Napi::Value Write(const Napi::CallbackInfo &info) {
+  SignalsDeferred deferred;
   Napi::Env env = info.Env();
   Napi::TypedArray arr = info[0].As<Napi::TypedArray>();
   Napi::Array shapeArr = info[1].As<Napi::Array>();
@@ -131,6 +161,7 @@ static Napi::Value Write(const Napi::CallbackInfo &info) {
 
 // read(id) -> Float32Array | Int32Array | Uint8Array (bool), copied back from the device.
 static Napi::Value Read(const Napi::CallbackInfo &info) {
+  SignalsDeferred deferred;
   Napi::Env env = info.Env();
   at::Tensor t = get(info[0].As<Napi::Number>().Int64Value()).to(at::kCPU).contiguous();
   if (t.scalar_type() == at::kBool) t = t.to(at::kByte);
@@ -185,6 +216,7 @@ static Napi::Value Run(const Napi::CallbackInfo &info) {
   for (uint32_t i = 0; i < ids.Length(); i++) in[i] = get(ids.Get(i).As<Napi::Number>().Int64Value());
   Tensors outs;
   try {
+    SignalsDeferred deferred;
     outs = it->second(in, Attrs(info[2].As<Napi::Array>()));
   } catch (const c10::Error &e) {
     throw Napi::Error::New(env, "tfjs-backend-torch: " + name + ": " + e.what_without_backtrace());
