@@ -14,9 +14,9 @@ import { B, CASE_BUDGET_S, GFLOP, N, T, ssrnStep, text2melStep, timeSteps } from
 import { firstLine } from '../src/util/error-line.ts';
 
 /** Timed steps per process on each side of the torch / PyTorch comparison, after 3 warm-up steps. */
-const EQUAL_STEPS = 20;
+const EQUAL_STEPS = 30;
 /** Fresh processes per side and thread count; the median counts. */
-const ROUNDS = 3;
+const ROUNDS = 5;
 /** The acceptance: torch's s/step at most this × PyTorch's at the same thread count. */
 const WITHIN = 1.2;
 

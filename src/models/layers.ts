@@ -188,32 +188,28 @@ interface NativeLayerCall {
   grad: string;
   /** x, then the layer's parameters: gradients come back in this order. */
   inputs: Record<string, tf.Tensor>;
-  /** Inputs the gradient kernel takes again, by name. */
-  reused: string[];
-  /** Names of the forward kernel's outputs after y, as the gradient kernel takes them. */
-  kept: string[];
   attrs: Record<string, unknown>;
   gradAttrs: Record<string, unknown>;
   mask?: tf.Tensor;
 }
 
+/**
+ * The forward kernel keeps what its gradient needs (inputs, intermediates, the mask) in one
+ * context tensor (native/tfjs-backend-torch fusedLayer), the only tensor saved for the backward
+ * pass: tfjs clones each saved tensor with an Identity kernel and a tape node.
+ */
 function nativeLayer(c: NativeLayerCall): tf.Tensor3D {
   const names = Object.keys(c.inputs);
   const maskInput: Record<string, tf.Tensor> = c.mask ? { mask: c.mask } : {};
   const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const save = args.pop() as tf.GradSaveFunc;
     const ins = Object.fromEntries(names.map((n, i) => [n, args[i] as tf.Tensor]));
-    const [y, ...kept] = tf.engine().runKernel(c.kernel, { ...ins, ...maskInput }, c.attrs as never) as tf.Tensor[];
-    // The mask is saved too: a tensor only captured by gradFunc would be disposed with the forward scope.
-    save([...c.reused.map((n) => ins[n]), ...kept, ...(c.mask ? [c.mask] : [])]);
+    const [y, context] = tf.engine().runKernel(c.kernel, { ...ins, ...maskInput }, { ...c.attrs, keep: true } as never) as tf.Tensor[];
+    save([context]);
     return {
       value: y,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] => {
-        const named: Record<string, tf.Tensor> = { dy };
-        [...c.reused, ...c.kept].forEach((n, i) => (named[n] = saved[i]));
-        if (c.mask) named.mask = saved[saved.length - 1];
-        return tf.engine().runKernel(c.grad, named, c.gradAttrs as never) as tf.Tensor[];
-      },
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] =>
+        tf.engine().runKernel(c.grad, { dy, context: saved[0] }, c.gradAttrs as never) as tf.Tensor[],
     };
   });
   return f(...names.map((n) => c.inputs[n])) as tf.Tensor3D;
@@ -229,7 +225,6 @@ function fusedHighway(layer: HighwayLayer, x: tf.Tensor3D, run: RunMode): tf.Ten
   return nativeLayer({
     kernel: 'TorchHighway', grad: 'TorchHighwayGrad',
     inputs: { x, kernel, bias, gamma1: ln1.gamma, beta1: ln1.beta, gamma2: ln2.gamma, beta2: ln2.beta },
-    reused: ['x', 'kernel', 'gamma1', 'gamma2'], kept: ['h', 'g', 'v', 'mean1', 'rstd1', 'mean2', 'rstd2'],
     attrs: { ...geometry, epsilon: LN_EPSILON }, gradAttrs: geometry, mask: trainingMask(x.shape, layer.p, run),
   });
 }
@@ -241,7 +236,6 @@ function fusedConv(layer: ConvLayer, x: tf.Tensor3D, run: RunMode): tf.Tensor3D 
   return nativeLayer({
     kernel: 'TorchConvLayer', grad: 'TorchConvLayerGrad',
     inputs: { x, kernel, bias, gamma: ln.gamma, beta: ln.beta },
-    reused: ['x', 'kernel', 'gamma'], kept: ['h', 'a', 'mean', 'rstd'],
     attrs: { ...geometry, epsilon: LN_EPSILON }, gradAttrs: geometry,
     mask: trainingMask([x.shape[0], x.shape[1], layer.cout], layer.p, run),
   });

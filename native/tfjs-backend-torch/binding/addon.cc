@@ -15,7 +15,15 @@
 namespace tbt {
 
 static at::Device g_device = at::kCPU;
-static std::unordered_map<int64_t, at::Tensor> g_store;
+// A stored entry is a tensor, or a context: the tensors a fused layer's forward kernel keeps for
+// its gradient kernel, held under one id (its tensor is an int32 scalar, the count). tfjs then
+// saves one tensor per layer for the backward pass instead of a dozen, each of which costs it an
+// Identity kernel and a tape node. A context passed to a kernel stands for its tensors, in order.
+struct Entry {
+  at::Tensor t;
+  Tensors context;
+};
+static std::unordered_map<int64_t, Entry> g_store;
 static int64_t g_next_id = 1;
 static KernelMap g_kernels;
 
@@ -77,14 +85,21 @@ static at::Tensor normalise(at::Tensor t) {
 
 static int64_t put(at::Tensor t) {
   int64_t id = g_next_id++;
-  g_store.emplace(id, normalise(std::move(t)));
+  g_store.emplace(id, Entry{normalise(std::move(t)), {}});
   return id;
 }
 
 static const at::Tensor &get(int64_t id) {
   auto it = g_store.find(id);
   if (it == g_store.end()) throw std::runtime_error("tfjs-backend-torch: unknown data id " + std::to_string(id));
-  return it->second;
+  return it->second.t;
+}
+
+static int64_t putContext(Tensors ts) {
+  int64_t id = g_next_id++;
+  at::Tensor count = at::scalar_tensor(static_cast<int64_t>(ts.size()), at::TensorOptions().dtype(at::kInt));
+  g_store.emplace(id, Entry{std::move(count), std::move(ts)});
+  return id;
 }
 
 // at::set_num_threads bounds ATen's OpenMP pool but not OpenBLAS's own pthreads pool (Debian's
@@ -184,9 +199,13 @@ static Napi::Value Dispose(const Napi::CallbackInfo &info) {
 static Napi::Value Memory(const Napi::CallbackInfo &info) {
   std::unordered_set<const void *> seen;
   double bytes = 0;
-  for (auto &kv : g_store) {
-    const auto &st = kv.second.storage();
+  auto count = [&](const at::Tensor &t) {
+    const auto &st = t.storage();
     if (st && seen.insert(st.data()).second) bytes += static_cast<double>(st.nbytes());
+  };
+  for (auto &kv : g_store) {
+    count(kv.second.t);
+    for (const at::Tensor &t : kv.second.context) count(t);
   }
   Napi::Object out = Napi::Object::New(info.Env());
   out.Set("count", static_cast<double>(g_store.size()));
@@ -205,15 +224,26 @@ static Napi::Value Has(const Napi::CallbackInfo &info) {
   return Napi::Boolean::New(info.Env(), g_kernels.count(info[0].As<Napi::String>().Utf8Value()) > 0);
 }
 
-// run(kernelName, inputIds: number[], attrs: any[]) -> [id, dtype, shape, id, dtype, shape, ...]
+// run(kernelName, inputIds: number[], attrs: any[][, plain: number, context: number[]])
+//   -> [id, dtype, shape, id, dtype, shape, ...]
+// A context id among the inputs stands for its tensors. With `plain` and `context`, the result is
+// the first `plain` outputs and then one context entry holding, in order, the items `context`
+// names: k >= 0 is output k, k < 0 is input -1-k (the caller's own inputs, kept without a copy).
 static Napi::Value Run(const Napi::CallbackInfo &info) {
   Napi::Env env = info.Env();
   std::string name = info[0].As<Napi::String>().Utf8Value();
   auto it = g_kernels.find(name);
   if (it == g_kernels.end()) throw Napi::Error::New(env, "tfjs-backend-torch: no native kernel " + name);
   Napi::Array ids = info[1].As<Napi::Array>();
-  Tensors in(ids.Length());
-  for (uint32_t i = 0; i < ids.Length(); i++) in[i] = get(ids.Get(i).As<Napi::Number>().Int64Value());
+  Tensors in;
+  in.reserve(ids.Length());
+  for (uint32_t i = 0; i < ids.Length(); i++) {
+    int64_t id = ids.Get(i).As<Napi::Number>().Int64Value();
+    auto e = g_store.find(id);
+    if (e == g_store.end()) throw Napi::Error::New(env, "tfjs-backend-torch: unknown data id " + std::to_string(id));
+    if (e->second.context.empty()) in.push_back(e->second.t);
+    else in.insert(in.end(), e->second.context.begin(), e->second.context.end());
+  }
   Tensors outs;
   try {
     SignalsDeferred deferred;
@@ -223,13 +253,28 @@ static Napi::Value Run(const Napi::CallbackInfo &info) {
   } catch (const std::exception &e) {
     throw Napi::Error::New(env, "tfjs-backend-torch: " + name + ": " + e.what());
   }
-  Napi::Array res = Napi::Array::New(env, outs.size() * 3);
-  for (size_t k = 0; k < outs.size(); k++) {
-    int64_t id = put(outs[k]);
-    const at::Tensor &t = g_store.at(id);
+  std::vector<int64_t> outIds;
+  if (info.Length() > 4) {
+    size_t plain = info[3].As<Napi::Number>().Uint32Value();
+    Napi::Array items = info[4].As<Napi::Array>();
+    Tensors context;
+    for (uint32_t j = 0; j < items.Length(); j++) {
+      int64_t k = items.Get(j).As<Napi::Number>().Int64Value();
+      size_t at = static_cast<size_t>(k < 0 ? -1 - k : k);
+      if (at >= (k < 0 ? in.size() : outs.size())) throw Napi::Error::New(env, "tfjs-backend-torch: " + name + ": context item out of range");
+      context.push_back(k < 0 ? in[at] : normalise(outs[at]));
+    }
+    for (size_t k = 0; k < plain && k < outs.size(); k++) outIds.push_back(put(outs[k]));
+    outIds.push_back(putContext(std::move(context)));
+  } else {
+    for (const at::Tensor &t : outs) outIds.push_back(put(t));
+  }
+  Napi::Array res = Napi::Array::New(env, outIds.size() * 3);
+  for (size_t k = 0; k < outIds.size(); k++) {
+    const at::Tensor &t = g_store.at(outIds[k]).t;
     Napi::Array s = Napi::Array::New(env, t.dim());
     for (int64_t i = 0; i < t.dim(); i++) s.Set(static_cast<uint32_t>(i), static_cast<double>(t.size(i)));
-    res.Set(static_cast<uint32_t>(3 * k), static_cast<double>(id));
+    res.Set(static_cast<uint32_t>(3 * k), static_cast<double>(outIds[k]));
     res.Set(static_cast<uint32_t>(3 * k + 1), dtypeName(t.scalar_type()));
     res.Set(static_cast<uint32_t>(3 * k + 2), s);
   }

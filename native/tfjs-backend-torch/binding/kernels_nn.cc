@@ -203,9 +203,10 @@ void registerNN(KernelMap &m) {
     if (in.size() > 7) y.mul_(in[7]);
     return {y, h, g, v, std::get<1>(l1), std::get<2>(l1), std::get<1>(l2), std::get<2>(l2)};
   };
-  // TorchHighwayGrad(dy, x, kernel, h, g, v, mean1, rstd1, mean2, rstd2, gamma1, gamma2[, mask]; k, dilation, causal)
+  // TorchHighwayGrad(dy, context of TorchHighway = x, kernel, h, g, v, mean1, rstd1, mean2, rstd2, gamma1, gamma2[, mask]; k, dilation, causal)
   //   -> [dx, dkernel, dbias, dgamma1, dbeta1, dgamma2, dbeta2]
   m["TorchHighwayGrad"] = [](const Tensors &in, const Attrs &a) -> Tensors {
+    if (in.size() < 12) throw std::runtime_error("expects dy and the context of a TorchHighway call");
     const at::Tensor &x = in[1], &g = in[4], &v = in[5];
     Conv1dGeom geo(x, in[2], a);
     int64_t c = geo.cin;
@@ -233,9 +234,10 @@ void registerNN(KernelMap &m) {
     if (in.size() > 5) y = y * in[5];
     return {y, h, act, std::get<1>(ln), std::get<2>(ln)};
   };
-  // TorchConvLayerGrad(dy, x, kernel, h, a, mean, rstd, gamma[, mask]; k, dilation, causal, relu)
+  // TorchConvLayerGrad(dy, context of TorchConvLayer = x, kernel, h, a, mean, rstd, gamma[, mask]; k, dilation, causal, relu)
   //   -> [dx, dkernel, dbias, dgamma, dbeta]
   m["TorchConvLayerGrad"] = [](const Tensors &in, const Attrs &a) -> Tensors {
+    if (in.size() < 8) throw std::runtime_error("expects dy and the context of a TorchConvLayer call");
     Conv1dGeom geo(in[1], in[2], a);
     at::Tensor da = in.size() > 8 ? in[0] * in[8] : in[0];
     if (a.b(3)) da = da * (in[4] > 0);
@@ -246,22 +248,26 @@ void registerNN(KernelMap &m) {
 
   // TorchDropoutMask(; state, shape, p) -> float mask of `shape`: element i is 0 when the i-th draw
   // of mulberry32 from `state` is < p, else 1/(1-p). The same stream, bit for bit, as vcpipe's
-  // Rng.dropoutMask (src/models/rng.ts), whose state the caller advances with Rng.skip(n). Drawn
-  // on the CPU (a sequential stream) and moved to the backend's device.
+  // Rng.dropoutMask (src/models/rng.ts), whose state the caller advances with Rng.skip(n). Each
+  // draw adds 0x6d2b79f5 to the state, so draw i starts from state + (i+1)*0x6d2b79f5 and the
+  // elements are independent (parallel, vectorisable). u/2^32 >= p is tested as u >= ceil(p*2^32),
+  // exact in double. Drawn on the CPU and moved to the backend's device.
   m["TorchDropoutMask"] = [](const Tensors &, const Attrs &a) -> Tensors {
-    uint32_t s = static_cast<uint32_t>(a.i(0));
+    const uint32_t s0 = static_cast<uint32_t>(a.i(0));
     std::vector<int64_t> shape = a.v(1);
     double p = a.f(2);
-    float keep = static_cast<float>(1.0 / (1.0 - p));
+    const float keep = static_cast<float>(1.0 / (1.0 - p));
+    const uint64_t threshold = static_cast<uint64_t>(std::ceil(p * 4294967296.0));
     at::Tensor out = at::empty(shape, at::TensorOptions().dtype(at::kFloat));
     float *o = out.data_ptr<float>();
-    int64_t n = out.numel();
-    for (int64_t i = 0; i < n; i++) {
-      uint32_t t = (s += 0x6d2b79f5u);
-      t = (t ^ (t >> 15)) * (t | 1u);
-      t ^= t + (t ^ (t >> 7)) * (t | 61u);
-      o[i] = static_cast<double>(t ^ (t >> 14)) / 4294967296.0 >= p ? keep : 0.0f;
-    }
+    at::parallel_for(0, out.numel(), 16384, [&](int64_t lo, int64_t hi) {
+      for (int64_t i = lo; i < hi; i++) {
+        uint32_t t = s0 + static_cast<uint32_t>(i + 1) * 0x6d2b79f5u;
+        t = (t ^ (t >> 15)) * (t | 1u);
+        t ^= t + (t ^ (t >> 7)) * (t | 61u);
+        o[i] = static_cast<uint64_t>(t ^ (t >> 14)) >= threshold ? keep : 0.0f;
+      }
+    });
     return {out.to(device())};
   };
 

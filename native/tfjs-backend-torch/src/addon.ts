@@ -15,8 +15,11 @@ export interface NativeAddon {
   memory(): { count: number; bytes: number };
   shape(id: number): number[];
   has(kernel: string): boolean;
-  /** Returns [id, dtype, shape] triplets, flattened. */
-  run(kernel: string, ids: number[], attrs: unknown[]): unknown[];
+  /**
+   * Returns [id, dtype, shape] triplets, flattened. With `plain` and `context`: the first `plain`
+   * outputs, then one context entry of the outputs (k >= 0) and inputs (-1-k) that `context` names.
+   */
+  run(kernel: string, ids: number[], attrs: unknown[], plain?: number, context?: number[]): unknown[];
   kernels: string[];
 }
 

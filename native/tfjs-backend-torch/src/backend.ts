@@ -17,8 +17,11 @@ interface Entry {
 export interface TorchBackendLike {
   readonly addon: NativeAddon;
   readonly device: string;
-  /** Runs a native kernel on tfjs inputs, returning freshly owned outputs. */
-  run(kernel: string, inputs: TensorInfo[], attrs: unknown[]): TensorInfo[];
+  /**
+   * Runs a native kernel on tfjs inputs, returning freshly owned outputs; with `context`, the first
+   * `plain` outputs and then one context tensor (see run in binding/addon.cc).
+   */
+  run(kernel: string, inputs: TensorInfo[], attrs: unknown[], context?: { plain: number; items: number[] }): TensorInfo[];
   /** A new data id sharing x's storage (tfjs identity semantics, no copy). */
   alias(x: TensorInfo): TensorInfo;
   writeInfo(values: Float32Array | Int32Array | Uint8Array, shape: number[], dtype: DataType): TensorInfo;
@@ -123,9 +126,9 @@ export function createBackendClass(tf: TF) {
       this.entries.clear();
     }
 
-    run(kernel: string, inputs: TensorInfo[], attrs: unknown[]): TensorInfo[] {
+    run(kernel: string, inputs: TensorInfo[], attrs: unknown[], context?: { plain: number; items: number[] }): TensorInfo[] {
       const ids = inputs.map((t) => this.entry(t.dataId).id);
-      const res = this.addon.run(kernel, ids, attrs);
+      const res = context ? this.addon.run(kernel, ids, attrs, context.plain, context.items) : this.addon.run(kernel, ids, attrs);
       const out: TensorInfo[] = [];
       for (let k = 0; k < res.length; k += 3) {
         const dataId = {};

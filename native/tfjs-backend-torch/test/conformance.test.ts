@@ -406,7 +406,7 @@ describe('fused kernels against their composed forms', () => {
     }
   });
 
-  it('TorchHighwayGrad: gradients of the input and all six parameters of the composed layer', async () => {
+  it('TorchHighwayGrad: gradients of the input and all six parameters of the composed layer, from the forward kernel\'s context', async () => {
     for (const [k, dilation, causal] of geometries) {
       for (const masked of [false, true]) {
         const geo = { k, dilation, causal };
@@ -414,10 +414,8 @@ describe('fused kernels against their composed forms', () => {
           (dy, ...t) => tf.grads((...p: tf.Tensor[]) => tf.sum(tf.mul(composedHighway(k, dilation, causal)(...(p as [T, T, T, T, T, T, T]), t[7]).y, dy)))(t.slice(0, 7)),
           [{ shape: [B, L, C] }, ...hwSpecs(k), ...(masked ? [{ shape: [B, L, C], lo: 0, hi: 2 }] : [])], 15, 1e-4,
           (dy, ...t) => {
-            const inputs = hwInputs(t);
-            const [, h, g, v, mean1, rstd1, mean2, rstd2] = tf.engine().runKernel('TorchHighway', inputs, { ...geo, epsilon: EPS }) as tf.Tensor[];
-            const grad = { dy, x: t[0], kernel: t[1], h, g, v, mean1, rstd1, mean2, rstd2, gamma1: t[3], gamma2: t[5], ...(t[7] ? { mask: t[7] } : {}) };
-            return tf.engine().runKernel('TorchHighwayGrad', grad, geo) as tf.Tensor[];
+            const [, context] = tf.engine().runKernel('TorchHighway', hwInputs(t), { ...geo, epsilon: EPS, keep: true }) as tf.Tensor[];
+            return tf.engine().runKernel('TorchHighwayGrad', { dy, context }, geo) as tf.Tensor[];
           },
         );
       }
@@ -453,7 +451,7 @@ describe('fused kernels against their composed forms', () => {
     }
   });
 
-  it('TorchConvLayerGrad: gradients of the input and all four parameters of the composed layer', async () => {
+  it('TorchConvLayerGrad: gradients of the input and all four parameters of the composed layer, from the forward kernel\'s context', async () => {
     for (const [k, dilation, causal, relu, cout] of convLayerCases) {
       for (const masked of [false, true]) {
         const geo = { k, dilation, causal, relu };
@@ -461,9 +459,8 @@ describe('fused kernels against their composed forms', () => {
           (dy, ...t) => tf.grads((...p: tf.Tensor[]) => tf.sum(tf.mul(composedConvLayer(k, dilation, causal, relu, cout)(...(p as [T, T, T, T, T]), t[5]).y, dy)))(t.slice(0, 5)),
           [{ shape: [B, L, cout] }, ...convSpecs(k, cout, masked)], 18, 1e-4,
           (dy, ...t) => {
-            const [, h, a, mean, rstd] = tf.engine().runKernel('TorchConvLayer', convInputs(t), { ...geo, epsilon: EPS }) as tf.Tensor[];
-            const grad = { dy, x: t[0], kernel: t[1], h, a, mean, rstd, gamma: t[3], ...(t[5] ? { mask: t[5] } : {}) };
-            return tf.engine().runKernel('TorchConvLayerGrad', grad, geo) as tf.Tensor[];
+            const [, context] = tf.engine().runKernel('TorchConvLayer', convInputs(t), { ...geo, epsilon: EPS, keep: true }) as tf.Tensor[];
+            return tf.engine().runKernel('TorchConvLayerGrad', { dy, context }, geo) as tf.Tensor[];
           },
         );
       }

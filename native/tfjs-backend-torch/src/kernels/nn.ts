@@ -19,6 +19,31 @@ function geometry(tf: TF, a: Attrs, xShape: number[], filterShape: number[]): un
   return [info.strideHeight, info.strideWidth, info.dilationHeight, info.dilationWidth, p.top, p.bottom, p.left, p.right, format === 'channelsLast'];
 }
 
+/**
+ * A fused layer's forward and gradient kernels. The forward returns all its `outputs`; with the
+ * attr `keep: true` it returns [y, context] instead, the context being one tensor that holds, in
+ * the order the gradient takes them, the forward inputs and outputs named in `gradInputs` (see
+ * Entry in binding/addon.cc). The gradient kernel takes (dy, context).
+ */
+function fusedLayer(
+  name: string, inputs: string[], outputs: string[], attrs: (a: Attrs) => unknown[],
+  gradName: string, gradInputs: string[], gradAttrs: (a: Attrs) => unknown[],
+): KernelDef[] {
+  const forward: KernelDef = {
+    name,
+    run(ins, a, backend) {
+      const present = inputs.filter((k) => ins[k] != null);
+      const args = present.map((k) => ins[k]);
+      if (!a.keep) return backend.run(name, args, attrs(a));
+      const items = gradInputs
+        .filter((k) => outputs.includes(k) || present.includes(k))
+        .map((k) => (outputs.includes(k) ? outputs.indexOf(k) : -1 - present.indexOf(k)));
+      return backend.run(name, args, attrs(a), { plain: 1, items });
+    },
+  };
+  return [forward, native(gradName, ['dy', 'context'], gradAttrs)];
+}
+
 export const nnKernels: KernelDef[] = [
   native('BatchMatMul', ['a', 'b'], (a) => [!!a.transposeA, !!a.transposeB]),
   native('_FusedMatMul', ['a', 'b', 'bias', 'preluActivationWeights'], (a, i) => [
@@ -28,10 +53,15 @@ export const nnKernels: KernelDef[] = [
   // Adam update (src/models/adam.ts): not tfjs kernels, called with runKernel.
   native('TorchLayerNorm', ['x', 'gamma', 'beta'], (a) => [a.epsilon]),
   native('TorchLayerNormGrad', ['dy', 'x', 'mean', 'rstd', 'gamma']),
-  native('TorchHighway', ['x', 'kernel', 'bias', 'gamma1', 'beta1', 'gamma2', 'beta2', 'mask'], (a) => [a.k, a.dilation, a.causal, a.epsilon]),
-  native('TorchHighwayGrad', ['dy', 'x', 'kernel', 'h', 'g', 'v', 'mean1', 'rstd1', 'mean2', 'rstd2', 'gamma1', 'gamma2', 'mask'], (a) => [a.k, a.dilation, a.causal]),
-  native('TorchConvLayer', ['x', 'kernel', 'bias', 'gamma', 'beta', 'mask'], (a) => [a.k, a.dilation, a.causal, a.relu, a.epsilon]),
-  native('TorchConvLayerGrad', ['dy', 'x', 'kernel', 'h', 'a', 'mean', 'rstd', 'gamma', 'mask'], (a) => [a.k, a.dilation, a.causal, a.relu]),
+  ...fusedLayer(
+    'TorchHighway', ['x', 'kernel', 'bias', 'gamma1', 'beta1', 'gamma2', 'beta2', 'mask'], ['y', 'h', 'g', 'v', 'mean1', 'rstd1', 'mean2', 'rstd2'],
+    (a) => [a.k, a.dilation, a.causal, a.epsilon],
+    'TorchHighwayGrad', ['x', 'kernel', 'h', 'g', 'v', 'mean1', 'rstd1', 'mean2', 'rstd2', 'gamma1', 'gamma2', 'mask'], (a) => [a.k, a.dilation, a.causal],
+  ),
+  ...fusedLayer(
+    'TorchConvLayer', ['x', 'kernel', 'bias', 'gamma', 'beta', 'mask'], ['y', 'h', 'a', 'mean', 'rstd'], (a) => [a.k, a.dilation, a.causal, a.relu, a.epsilon],
+    'TorchConvLayerGrad', ['x', 'kernel', 'h', 'a', 'mean', 'rstd', 'gamma', 'mask'], (a) => [a.k, a.dilation, a.causal, a.relu],
+  ),
   native('TorchDropoutMask', [], (a) => [a.state, [...a.shape], a.p]),
   {
     // Inputs: every variable's theta, then every m, every v, every g (one array, as for Concat).
