@@ -97,10 +97,11 @@ struct AdamConsts {
 };
 
 // One Adam update over elements [lo, hi) of one variable (see TorchAdam); returns sum(g_c^2).
-// Written for the auto-vectoriser (restrict pointers, no branches; needs -O3 -fno-math-errno):
+// Written for the auto-vectoriser (restrict pointers, constants by value so that no store can
+// alias them, no branches; needs -O3 -fno-math-errno):
 // the squares are summed in float over blocks of 1024, in double across blocks.
-double adamSpan(const float *__restrict pt, const float *__restrict pm, const float *__restrict pv, const float *__restrict pg,
-                float *__restrict ot, float *__restrict om, float *__restrict ov, int64_t lo, int64_t hi, const AdamConsts &c) {
+__attribute__((noinline)) double adamSpan(const float *__restrict pt, const float *__restrict pm, const float *__restrict pv, const float *__restrict pg,
+                float *__restrict ot, float *__restrict om, float *__restrict ov, int64_t lo, int64_t hi, AdamConsts c) {
   double total = 0;
   for (int64_t s = lo; s < hi; s += 1024) {
     const int64_t e = std::min(hi, s + 1024);
@@ -117,6 +118,17 @@ double adamSpan(const float *__restrict pt, const float *__restrict pm, const fl
     total += acc;
   }
   return total;
+}
+
+// Elements [lo, hi) of a dropout mask (see TorchDropoutMask): a function of its own so that the
+// auto-vectoriser sees a restrict pointer (inside the parallel_for lambda it did not vectorise).
+__attribute__((noinline)) void dropoutSpan(float *__restrict o, int64_t lo, int64_t hi, uint32_t s0, uint32_t cut, float keep) {
+  for (int64_t i = lo; i < hi; i++) {
+    uint32_t t = s0 + static_cast<uint32_t>(i + 1) * 0x6d2b79f5u;
+    t = (t ^ (t >> 15)) * (t | 1u);
+    t ^= t + (t ^ (t >> 7)) * (t | 61u);
+    o[i] = (t ^ (t >> 14)) >= cut ? keep : 0.0f;
+  }
 }
 
 }  // namespace
@@ -250,24 +262,19 @@ void registerNN(KernelMap &m) {
   // of mulberry32 from `state` is < p, else 1/(1-p). The same stream, bit for bit, as vcpipe's
   // Rng.dropoutMask (src/models/rng.ts), whose state the caller advances with Rng.skip(n). Each
   // draw adds 0x6d2b79f5 to the state, so draw i starts from state + (i+1)*0x6d2b79f5 and the
-  // elements are independent (parallel, vectorisable). u/2^32 >= p is tested as u >= ceil(p*2^32),
-  // exact in double. Drawn on the CPU and moved to the backend's device.
+  // elements are independent (parallel, vectorised). The draw u is kept when u/2^32 >= p, i.e.
+  // u >= ceil(p*2^32) (exact in double). Drawn on the CPU and moved to the backend's device.
   m["TorchDropoutMask"] = [](const Tensors &, const Attrs &a) -> Tensors {
     const uint32_t s0 = static_cast<uint32_t>(a.i(0));
     std::vector<int64_t> shape = a.v(1);
-    double p = a.f(2);
-    const float keep = static_cast<float>(1.0 / (1.0 - p));
-    const uint64_t threshold = static_cast<uint64_t>(std::ceil(p * 4294967296.0));
+    const double p = a.f(2);
+    const double threshold = std::ceil(p * 4294967296.0);
     at::Tensor out = at::empty(shape, at::TensorOptions().dtype(at::kFloat));
+    if (threshold > 4294967295.0) return {out.zero_().to(device())};  // p so close to 1 that no draw is kept
+    const uint32_t cut = static_cast<uint32_t>(threshold);
+    const float keep = static_cast<float>(1.0 / (1.0 - p));
     float *o = out.data_ptr<float>();
-    at::parallel_for(0, out.numel(), 16384, [&](int64_t lo, int64_t hi) {
-      for (int64_t i = lo; i < hi; i++) {
-        uint32_t t = s0 + static_cast<uint32_t>(i + 1) * 0x6d2b79f5u;
-        t = (t ^ (t >> 15)) * (t | 1u);
-        t ^= t + (t ^ (t >> 7)) * (t | 61u);
-        o[i] = static_cast<uint64_t>(t ^ (t >> 14)) >= threshold ? keep : 0.0f;
-      }
-    });
+    at::parallel_for(0, out.numel(), 32768, [&](int64_t lo, int64_t hi) { dropoutSpan(o, lo, hi, s0, cut, keep); });
     return {out.to(device())};
   };
 
