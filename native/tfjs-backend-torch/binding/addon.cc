@@ -89,11 +89,13 @@ static int64_t put(at::Tensor t) {
   return id;
 }
 
-static const at::Tensor &get(int64_t id) {
+static const Entry &entry(int64_t id) {
   auto it = g_store.find(id);
   if (it == g_store.end()) throw std::runtime_error("tfjs-backend-torch: unknown data id " + std::to_string(id));
-  return it->second.t;
+  return it->second;
 }
+
+static const at::Tensor &get(int64_t id) { return entry(id).t; }
 
 static int64_t putContext(Tensors ts) {
   int64_t id = g_next_id++;
@@ -238,11 +240,9 @@ static Napi::Value Run(const Napi::CallbackInfo &info) {
   Tensors in;
   in.reserve(ids.Length());
   for (uint32_t i = 0; i < ids.Length(); i++) {
-    int64_t id = ids.Get(i).As<Napi::Number>().Int64Value();
-    auto e = g_store.find(id);
-    if (e == g_store.end()) throw Napi::Error::New(env, "tfjs-backend-torch: unknown data id " + std::to_string(id));
-    if (e->second.context.empty()) in.push_back(e->second.t);
-    else in.insert(in.end(), e->second.context.begin(), e->second.context.end());
+    const Entry &e = entry(ids.Get(i).As<Napi::Number>().Int64Value());
+    if (e.context.empty()) in.push_back(e.t);
+    else in.insert(in.end(), e.context.begin(), e.context.end());
   }
   Tensors outs;
   try {
