@@ -2,9 +2,9 @@
 // accepts the common options plus its own set, so a misplaced option is an error, not ignored.
 // Exit codes: 0 ok, 1 a step failed (or check-data found problems), 2 bad input, 130 interrupted.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { UserError } from './steps/contract.ts';
-import { HELP } from './runner/commands/help.ts';
-import { cacheDirOf, type CliOptions } from './runner/commands/options.ts';
+import { UserError } from './errors.ts';
+import { HELP } from './commands/help.ts';
+import { cacheDirOf, type CliOptions } from './commands/options.ts';
 import { PipelineProblems, formatProblem } from './runner/problems.ts';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -23,18 +23,18 @@ const OUTPUT: Options = { jobs: { type: 'string' }, plain: { type: 'boolean' }, 
 
 const COMMANDS: Record<string, Command> = {
   run: {
-    load: async () => (await import('./runner/commands/run.ts')).runCommand,
+    load: async () => (await import('./commands/run.ts')).runCommand,
     files: 'one',
     options: { ...SELECTION, ...OUTPUT, 'dry-run': { type: 'boolean' }, 'warm-start': { type: 'boolean' } },
   },
-  plan: { load: async () => (await import('./runner/commands/plan.ts')).planCommand, files: 'one', options: { ...SELECTION, json: { type: 'boolean' }, 'warm-start': { type: 'boolean' } } },
-  watch: { load: async () => (await import('./runner/commands/watch.ts')).watchCommand, files: 'one', options: { ...OUTPUT, restart: { type: 'boolean' } } },
-  status: { load: async () => (await import('./runner/commands/status.ts')).statusCommand, files: 'optional' },
-  'check-data': { load: async () => (await import('./runner/commands/check-data.ts')).checkDataCommand, files: 'one', options: { step: { type: 'string' } } },
-  report: { load: async () => (await import('./runner/commands/report.ts')).reportCommand, files: 'one', options: { out: { type: 'string' } } },
-  clean: { load: async () => (await import('./runner/commands/clean.ts')).cleanCommand, files: 'one' },
-  validate: { load: async () => (await import('./runner/commands/validate.ts')).validateCommand, files: 'many' },
-  graph: { load: async () => (await import('./runner/commands/graph.ts')).graphCommand, files: 'one' },
+  plan: { load: async () => (await import('./commands/plan.ts')).planCommand, files: 'one', options: { ...SELECTION, json: { type: 'boolean' }, 'warm-start': { type: 'boolean' } } },
+  watch: { load: async () => (await import('./commands/watch.ts')).watchCommand, files: 'one', options: { ...OUTPUT, restart: { type: 'boolean' } } },
+  status: { load: async () => (await import('./commands/status.ts')).statusCommand, files: 'optional' },
+  'check-data': { load: async () => (await import('./commands/check-data.ts')).checkDataCommand, files: 'one', options: { step: { type: 'string' } } },
+  report: { load: async () => (await import('./commands/report.ts')).reportCommand, files: 'one', options: { out: { type: 'string' } } },
+  clean: { load: async () => (await import('./commands/clean.ts')).cleanCommand, files: 'one' },
+  validate: { load: async () => (await import('./commands/validate.ts')).validateCommand, files: 'many' },
+  graph: { load: async () => (await import('./commands/graph.ts')).graphCommand, files: 'one' },
 };
 
 /** Commands that read their own arguments. */

@@ -1,6 +1,6 @@
 // The training feature pipeline of design note §2.2: trim, pre-emphasis, centred STFT magnitude,
 // Slaney mel, dB, normalisation to (0, 1], zero padding to a multiple of r, mel reduction by r.
-import type { FeatureConfig } from '../steps/formats.ts';
+import type { FeatureConfig } from './feature-config.ts';
 import { applyMel, melFilterbank, type MelFilterbank } from './mel.ts';
 import { lnInto } from './fast-log.ts';
 import { stftMagnitude } from './stft.ts';

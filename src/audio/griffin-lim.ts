@@ -1,6 +1,6 @@
 // From a normalised linear magnitude to a waveform (design note §6.4): de-normalise, sharpen by a
 // power, Griffin-Lim phase reconstruction, de-emphasis, silence trimming.
-import type { FeatureConfig } from '../steps/formats.ts';
+import type { FeatureConfig } from './feature-config.ts';
 import { istft, stft, stftMagnitude, type StftParams } from './stft.ts';
 import { trimSilence } from './trim.ts';
 

@@ -1,7 +1,7 @@
 // Mel → linear magnitude for previews before an SSRN exists: per frame, the non-negative least
 // squares solution a ≥ 0 of W·a ≈ m (W = the mel filterbank), by Lee–Seung multiplicative updates
 // a ← a ⊙ (Wᵀm) / (WᵀW·a + ε), which keep a non-negative and never increase ‖W·a − m‖².
-import type { FeatureConfig } from '../steps/formats.ts';
+import type { FeatureConfig } from './feature-config.ts';
 import { filterbankOf, normalizeAmplitudes } from './features.ts';
 import { normToAmplitude } from './griffin-lim.ts';
 import type { MelFilterbank } from './mel.ts';

@@ -2,7 +2,7 @@
 // over the model's maximum), characters outside the vocabulary, long silence at the ends,
 // clipping, and transcripts whose speaking rate is far from the corpus's median (usually a
 // transcript that belongs to another clip).
-import type { CorpusManifest } from '../steps/formats.ts';
+import type { CorpusManifest } from './corpus-manifest.ts';
 import { mixToMono, readWav } from '../audio/wav.ts';
 import { TEXT_CHARS } from '../text/vocab.ts';
 

@@ -1,5 +1,5 @@
 // One audio file + transcript -> one CorpusUtterance (header facts and content hash).
-import type { CorpusUtterance } from '../steps/formats.ts';
+import type { CorpusUtterance } from './corpus-manifest.ts';
 import { hashFile } from '../util/hash.ts';
 import { readWavHeader } from './wav-header.ts';
 

@@ -1,7 +1,8 @@
 // The work of the `download` step.
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { UserError, type StepContext } from '../steps/contract.ts';
+import { UserError } from '../errors.ts';
+import { type StepContext } from '../steps/contract.ts';
 import type { DownloadParams } from '../steps/download.ts';
 import { hashFile } from '../util/hash.ts';
 import { extractArchive } from './extract-archive.ts';

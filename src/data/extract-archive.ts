@@ -9,7 +9,7 @@ import { execa } from 'execa';
 import { extract as untar, type ReadEntry } from 'tar';
 import unbzip2 from 'unbzip2-stream';
 import yauzl from 'yauzl';
-import { UserError } from '../steps/contract.ts';
+import { UserError } from '../errors.ts';
 import { ArchiveGuard, type EntryType } from './archive-guard.ts';
 
 export function archiveKind(file: string): 'tar' | 'tar.bz2' | 'zip' | undefined {

@@ -3,7 +3,7 @@
 import { createWriteStream, existsSync, statSync } from 'node:fs';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { StepInterrupted, UserError } from '../steps/contract.ts';
+import { StepInterrupted, UserError } from '../errors.ts';
 
 export interface FetchProgress {
   (done: number, total: number | undefined): void;

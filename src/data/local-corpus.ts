@@ -4,7 +4,7 @@
 // Every unusable line or file is handed to the SkipReport with its reason.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError } from '../steps/contract.ts';
+import { UserError } from '../errors.ts';
 import type { SkipReport } from './skip-report.ts';
 
 export interface Candidate {

@@ -1,7 +1,8 @@
 // The work of the `ljspeech` step: validate and hash every candidate, write corpus.json.
 import { join } from 'node:path';
-import { StepInterrupted, type StepContext } from '../steps/contract.ts';
-import type { CorpusManifest, CorpusUtterance } from '../steps/formats.ts';
+import { StepInterrupted } from '../errors.ts';
+import { type StepContext } from '../steps/contract.ts';
+import type { CorpusManifest, CorpusUtterance } from './corpus-manifest.ts';
 import type { LjspeechParams } from '../steps/ljspeech.ts';
 import { writeJsonAtomic } from '../util/atomic.ts';
 import { corpusEntry } from './corpus-entry.ts';

@@ -2,7 +2,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isAbsolute, resolve } from 'node:path';
-import { UserError } from '../steps/contract.ts';
+import { UserError } from '../errors.ts';
 
 /** The repository root (this file lives in src/data/). */
 export const REPO_DIR = fileURLToPath(new URL('../../', import.meta.url));

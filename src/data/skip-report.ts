@@ -1,6 +1,6 @@
 // Collects the unusable items of a corpus step: each one is a warning naming the file and the
 // reason (or, with on_error: fail, the error that stops the step), then one summary line.
-import { UserError } from '../steps/contract.ts';
+import { UserError } from '../errors.ts';
 
 export type OnError = 'skip' | 'fail';
 

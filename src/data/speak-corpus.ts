@@ -3,8 +3,9 @@
 import { availableParallelism } from 'node:os';
 import { copyFileSync, existsSync, linkSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { StepInterrupted, type StepContext } from '../steps/contract.ts';
-import type { CorpusManifest } from '../steps/formats.ts';
+import { StepInterrupted } from '../errors.ts';
+import { type StepContext } from '../steps/contract.ts';
+import type { CorpusManifest } from './corpus-manifest.ts';
 import type { SpeechCorpusParams } from '../steps/speech-corpus.ts';
 import { tempPathFor, writeFileAtomic, writeJsonAtomic } from '../util/atomic.ts';
 import { hashJson } from '../util/hash.ts';

@@ -2,7 +2,7 @@
 // `rate` is a speed factor (1 = the voice's own speed, 2 = twice as fast); `pitch` is passed on
 // in the engine's own unit (flite: mean F0 in Hz; espeak-ng: 0–99, default 50).
 import { execa } from 'execa';
-import { UserError } from '../steps/contract.ts';
+import { UserError } from '../errors.ts';
 
 export type EngineName = 'flite' | 'espeak-ng';
 

@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { UserError } from '../steps/contract.ts';
+import { UserError } from '../errors.ts';
 
 export { tf };
 

@@ -2,8 +2,8 @@
 // synthesis step and init_from do.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError } from '../steps/contract.ts';
-import type { FeatureConfig } from '../steps/formats.ts';
+import { UserError } from '../errors.ts';
+import type { FeatureConfig } from '../audio/feature-config.ts';
 import { listCheckpoints, loadCheckpoint, type TrainedModelDoc } from './checkpoint.ts';
 import type { SsrnConfig, Text2MelConfig } from './config.ts';
 import { Ssrn } from './ssrn.ts';

@@ -1,7 +1,7 @@
 // Runs one planned step for real: prepares its work dir, starts its child process, and on
 // success publishes the entry and records what it was built from.
 import { existsSync, readdirSync } from 'node:fs';
-import type { RunEvent } from '../ui/events.ts';
+import type { RunEvent } from './events.ts';
 import { writeHistory } from './build-record.ts';
 import type { CacheLayout } from './cache-layout.ts';
 import type { Plan } from './plan.ts';

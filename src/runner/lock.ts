@@ -3,7 +3,7 @@
 import { mkdirSync, openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { writeFileAtomic } from '../util/atomic.ts';
-import { UserError } from '../steps/contract.ts';
+import { UserError } from '../errors.ts';
 
 function alive(pid: number): boolean {
   try {

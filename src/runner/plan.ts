@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { Resources } from '../steps/contract.ts';
 import { loadStepKind } from '../steps/registry.ts';
-import type { PlannedStep } from '../ui/events.ts';
+import type { PlannedStep } from './events.ts';
 import { canonicalJson, hashJson } from '../util/hash.ts';
 import { readHistory, readManifest, type BuildRecord } from './build-record.ts';
 import type { CacheLayout } from './cache-layout.ts';

@@ -2,7 +2,7 @@
 // transitions into RunEvents for the reporter and persists a snapshot at every transition.
 import { createActor, fromPromise, toPromise } from 'xstate';
 import { availableParallelism } from 'node:os';
-import type { Reporter, RunEvent, RunState, StepState } from '../ui/events.ts';
+import type { Reporter, RunEvent, RunState, StepState } from './events.ts';
 import { CacheLayout } from './cache-layout.ts';
 import { StepExecutor } from './execute-step.ts';
 import { acquireLock } from './lock.ts';

@@ -2,7 +2,7 @@
 // transition; `vcpipe status` reads it, and a run after a crash learns what was in flight.
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RunState, StepState } from '../ui/events.ts';
+import type { RunState, StepState } from './events.ts';
 import { writeJsonAtomic } from '../util/atomic.ts';
 import type { CacheLayout } from './cache-layout.ts';
 

@@ -5,7 +5,7 @@
 // the runner (or a test), so this module only decides what happens when.
 import { assign, enqueueActions, fromPromise, setup } from 'xstate';
 import type { Resources } from '../steps/contract.ts';
-import type { StepState } from '../ui/events.ts';
+import type { StepState } from './events.ts';
 import { stepMachine, type StepStateEvent } from './step.machine.ts';
 
 export interface MachineStep {

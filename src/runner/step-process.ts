@@ -3,7 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
-import type { RunEvent } from '../ui/events.ts';
+import type { RunEvent } from './events.ts';
 import type { FromWorker, StepJob } from './worker-protocol.ts';
 
 const WORKER = join(dirname(fileURLToPath(import.meta.url)), 'step-worker.ts');

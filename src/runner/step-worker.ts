@@ -3,7 +3,8 @@
 // It aborts ctx.signal on an 'abort' message, on SIGINT, and when the runner vanishes.
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { StepInterrupted, UserError, type StepContext } from '../steps/contract.ts';
+import { StepInterrupted, UserError } from '../errors.ts';
+import { type StepContext } from '../steps/contract.ts';
 import { loadStepKind } from '../steps/registry.ts';
 import type { FromWorker, StepJob, ToWorker } from './worker-protocol.ts';
 

@@ -3,7 +3,7 @@
 // it enters back to its parent. What "execute", "interrupt" and "kill" do is provided by the
 // runner (child processes) or by a test.
 import { fromPromise, sendParent, setup, assign } from 'xstate';
-import type { StepState } from '../ui/events.ts';
+import type { StepState } from './events.ts';
 
 export type StepOutcome = 'succeeded' | 'interrupted';
 

@@ -6,8 +6,8 @@
 import { resolve } from 'node:path';
 import { watch as chokidar, type FSWatcher } from 'chokidar';
 import { loadStepKind } from '../steps/registry.ts';
-import { UserError } from '../steps/contract.ts';
-import type { Reporter, RunState } from '../ui/events.ts';
+import { UserError } from '../errors.ts';
+import type { Reporter, RunState } from './events.ts';
 import { loadPipeline } from './load-pipeline.ts';
 import type { Override } from './overrides.ts';
 import type { Pipeline } from './pipeline.ts';

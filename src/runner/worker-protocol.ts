@@ -1,5 +1,5 @@
 // Messages between the runner and a step's child process (Node IPC, JSON).
-import type { RunEvent } from '../ui/events.ts';
+import type { RunEvent } from './events.ts';
 import type { StepContext } from '../steps/contract.ts';
 
 /** The serialisable part of a StepContext, plus the kind whose module the worker runs. */

@@ -68,19 +68,3 @@ export interface StepKind<P = Record<string, unknown>> {
   resources?: Resources;
   run(ctx: StepContext<P>): Promise<void>;
 }
-
-/** Thrown by a step that stopped early because ctx.signal aborted (after saving its state). */
-export class StepInterrupted extends Error {
-  constructor(message = 'interrupted') {
-    super(message);
-    this.name = 'StepInterrupted';
-  }
-}
-
-/** An error whose message is meant for the user as it is (no stack trace printed). */
-export class UserError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UserError';
-  }
-}

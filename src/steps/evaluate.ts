@@ -7,8 +7,10 @@
 // Writes evaluation.json and evaluation.md; the headline numbers also go out as metrics.
 import { join } from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.ts';
-import { UserError, type JsonSchema, type StepContext, type StepKind } from './contract.ts';
-import { readCorpus, readSynthesis, type CorpusUtterance } from './formats.ts';
+import { UserError } from '../errors.ts';
+import { type JsonSchema, type StepContext, type StepKind } from './contract.ts';
+import { readCorpus, type CorpusUtterance } from '../data/corpus-manifest.ts';
+import { readSynthesis } from '../synthesis/synthesis-index.ts';
 
 export interface EvaluateParams {
   /** The synthesize step whose WAVs are judged. */

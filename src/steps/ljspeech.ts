@@ -1,7 +1,8 @@
 // `ljspeech`: a corpus already on disk, in LJSpeech layout or as <name>.wav + <name>.txt pairs,
 // either a local folder (`root`) or inside an upstream step's output (`from` + `subdir`).
 import { basename, join, resolve } from 'node:path';
-import { UserError, type StepContext, type StepKind } from './contract.ts';
+import { UserError } from '../errors.ts';
+import { type StepContext, type StepKind } from './contract.ts';
 import type { OnError } from '../data/skip-report.ts';
 
 export interface LjspeechParams {

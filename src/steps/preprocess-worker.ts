@@ -10,7 +10,7 @@ import { computeFeatures } from '../audio/features.ts';
 import { resample } from '../audio/resample.ts';
 import { decodeWav, mixToMono } from '../audio/wav.ts';
 import { encodeNpy } from '../util/npy.ts';
-import type { FeatureConfig } from './formats.ts';
+import type { FeatureConfig } from '../audio/feature-config.ts';
 
 export interface WorkerSetup {
   cfg: FeatureConfig;

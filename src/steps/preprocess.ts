@@ -13,8 +13,11 @@ import { SkipReport, type OnError } from '../data/skip-report.ts';
 import { writeJsonAtomic } from '../util/atomic.ts';
 import { bundledModuleUrl, startBundledWorker } from '../util/bundled-worker.ts';
 import { hashJson } from '../util/hash.ts';
-import { StepInterrupted, UserError, type JsonSchema, type StepContext, type StepKind } from './contract.ts';
-import { readCorpus, type CorpusUtterance, type FeatureConfig, type FeatureIndex, type FeatureUtterance } from './formats.ts';
+import { StepInterrupted, UserError } from '../errors.ts';
+import { type JsonSchema, type StepContext, type StepKind } from './contract.ts';
+import { readCorpus, type CorpusUtterance } from '../data/corpus-manifest.ts';
+import { type FeatureConfig } from '../audio/feature-config.ts';
+import { type FeatureIndex, type FeatureUtterance } from '../data/feature-index.ts';
 import type { ItemMeta, ItemRequest, ItemResult, WorkerSetup } from './preprocess-worker.ts';
 
 type FeatureOverrides = Partial<FeatureConfig>;

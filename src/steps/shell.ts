@@ -5,7 +5,8 @@
 // in a copy of the published entry (a command can continue from what it left there).
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { StepInterrupted, UserError, type StepKind } from './contract.ts';
+import { StepInterrupted, UserError } from '../errors.ts';
+import { type StepKind } from './contract.ts';
 
 export interface ShellParams {
   run: string[];

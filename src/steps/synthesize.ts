@@ -5,8 +5,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '../util/atomic.ts';
 import { resolveSentenceFile } from '../data/sentence-list.ts';
-import { UserError, type JsonSchema, type StepContext, type StepKind } from './contract.ts';
-import type { SynthesisIndex } from './formats.ts';
+import { UserError } from '../errors.ts';
+import { type JsonSchema, type StepContext, type StepKind } from './contract.ts';
+import type { SynthesisIndex } from '../synthesis/synthesis-index.ts';
 
 export interface SynthesizeParams {
   /** The train-text2mel step (must be in needs). */

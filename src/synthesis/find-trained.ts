@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { CacheLayout } from '../runner/cache-layout.ts';
 import type { BuildRecord } from '../runner/build-record.ts';
-import { UserError } from '../steps/contract.ts';
+import { UserError } from '../errors.ts';
 
 export const TEXT2MEL_KIND = 'train-text2mel';
 export const SSRN_KIND = 'train-ssrn';

@@ -4,9 +4,9 @@
 // UserError line naming the directory.
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError } from '../steps/contract.ts';
+import { UserError } from '../errors.ts';
 import { firstLine } from '../util/error-line.ts';
-import type { FeatureConfig } from '../steps/formats.ts';
+import type { FeatureConfig } from '../audio/feature-config.ts';
 import { readManifest } from '../models/checkpoint.ts';
 import { checkpointOf, loadTrainedModel, readTrainedModelDoc, type TrainedModel } from '../models/load-trained.ts';
 import type { Ssrn } from '../models/ssrn.ts';

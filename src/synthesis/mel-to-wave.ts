@@ -4,7 +4,7 @@
 import { tf } from '../models/backend.ts';
 import { INFERENCE } from '../models/layers.ts';
 import type { Ssrn } from '../models/ssrn.ts';
-import type { FeatureConfig } from '../steps/formats.ts';
+import type { FeatureConfig } from '../audio/feature-config.ts';
 import { magnitudeToWave, type GriffinLimOptions } from '../audio/griffin-lim.ts';
 import { melNormToMagNorm } from '../audio/mel-inverse.ts';
 

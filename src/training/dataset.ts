@@ -6,8 +6,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decodeNpy } from '../util/npy.ts';
 import { hashJson } from '../util/hash.ts';
-import { UserError } from '../steps/contract.ts';
-import { readFeatures, type FeatureIndex, type FeatureUtterance } from '../steps/formats.ts';
+import { UserError } from '../errors.ts';
+import { readFeatures, type FeatureIndex, type FeatureUtterance } from '../data/feature-index.ts';
 import { Rng } from '../models/rng.ts';
 import { deriveSeed } from './seeds.ts';
 

@@ -12,16 +12,17 @@ import type { RunMode, VarStore } from '../models/layers.ts';
 import { bestCheckpoint, listCheckpoints, loadCheckpoint, pruneCheckpoints, saveCheckpoint, writeModelDoc } from '../models/checkpoint.ts';
 import { readTrainedModelDoc, checkpointOf } from '../models/load-trained.ts';
 import { writeAlignmentPng, writeLossCurvesPng } from '../ui/plots.ts';
-import { ALIGNMENT_MATRIX_LABEL } from '../ui/events.ts';
+import { ALIGNMENT_MATRIX_LABEL } from '../runner/events.ts';
 import { writeJsonAtomic } from '../util/atomic.ts';
-import { StepInterrupted, UserError, type StepContext } from '../steps/contract.ts';
+import { StepInterrupted, UserError } from '../errors.ts';
+import { type StepContext } from '../steps/contract.ts';
 import { ItemLoader, type Item, type Loaded, type Split } from './dataset.ts';
 import { BucketSampler } from './sampler.ts';
 import { MetricsLog } from './metrics-log.ts';
 import { deriveSeed } from './seeds.ts';
 import { Stepper } from './train-step.ts';
 import type { ResolvedTrainParams } from './params.ts';
-import type { FeatureConfig } from '../steps/formats.ts';
+import type { FeatureConfig } from '../audio/feature-config.ts';
 
 export interface Validation {
   valLoss: number;

@@ -1,7 +1,7 @@
 // The model config of a training step (`config: tiny | default | { base, ...overrides }`) and its
 // agreement with the features it trains on.
-import { UserError } from '../steps/contract.ts';
-import type { FeatureConfig } from '../steps/formats.ts';
+import { UserError } from '../errors.ts';
+import type { FeatureConfig } from '../audio/feature-config.ts';
 import { SSRN_DEFAULT, SSRN_TINY, TEXT2MEL_DEFAULT, TEXT2MEL_TINY, withOverrides, type SsrnConfig, type Text2MelConfig } from '../models/config.ts';
 
 type ConfigParam = 'tiny' | 'default' | Record<string, unknown> | undefined;

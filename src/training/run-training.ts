@@ -3,7 +3,8 @@
 import { join } from 'node:path';
 import { selectBackend } from '../models/backend.ts';
 import type { StepContext } from '../steps/contract.ts';
-import { readFeatures, type FeatureConfig } from '../steps/formats.ts';
+import { readFeatures } from '../data/feature-index.ts';
+import { type FeatureConfig } from '../audio/feature-config.ts';
 import { findFeaturesDir, splitDataset, type Split } from './dataset.ts';
 import { resolveTrainParams, type ResolvedTrainParams, type TrainParams } from './params.ts';
 

@@ -4,7 +4,7 @@ import { Text2Mel } from '../models/text2mel.ts';
 import type { Text2MelConfig } from '../models/config.ts';
 import { INFERENCE, type RunMode } from '../models/layers.ts';
 import { binaryDivergence, guidedAttentionLoss, l1Loss } from '../models/losses.ts';
-import { UserError } from '../steps/contract.ts';
+import { UserError } from '../errors.ts';
 import { collateText2Mel, type Text2MelBatch } from './collate.ts';
 import type { Loaded } from './dataset.ts';
 import { diagonality } from './diagonality.ts';

@@ -1,6 +1,6 @@
 // Which reporter a run gets: --json → JSON lines; --plain or no TTY → plain lines; a TTY → the
 // Ink dashboard. The dashboard is imported lazily so the runner never loads Ink itself.
-import type { Reporter } from './events.ts';
+import type { Reporter } from '../runner/events.ts';
 import { createJsonReporter } from './json-reporter.ts';
 import { createPlainReporter } from './plain-reporter.ts';
 

@@ -2,7 +2,7 @@
 // terminal at most ten times a second; `q` or Ctrl-C asks the runner to stop. The terminal is
 // given back (cursor, raw mode) on close() and on process exit, crash included.
 import { render } from 'ink';
-import type { Reporter, RunEvent } from './events.ts';
+import type { Reporter, RunEvent } from '../runner/events.ts';
 import { actionsForEvent } from './dashboard/alignment-file.ts';
 import { InterruptKeys } from './dashboard/interrupt-keys.tsx';
 import { applyEvent, initialState, type DashboardAction } from './dashboard/state.ts';

@@ -1,5 +1,5 @@
 // Human-readable lines, one per event that matters (for logs, CI and non-TTY output).
-import type { Reporter, RunEvent } from './events.ts';
+import type { Reporter, RunEvent } from '../runner/events.ts';
 
 const clock = (t: number) => new Date(t).toISOString().slice(11, 19);
 const secs = (s: number) => (s < 90 ? `${s.toFixed(1)}s` : `${(s / 60).toFixed(1)}min`);

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkCorpus, endSilence, formatCheckReport } from '../../src/data/check-corpus.ts';
 import { encodeWav } from '../../src/audio/wav.ts';
-import type { CorpusManifest, CorpusUtterance } from '../../src/steps/formats.ts';
+import type { CorpusManifest, CorpusUtterance } from '../../src/data/corpus-manifest.ts';
 import { makeTempDir } from '../helpers/make-context.ts';
 
 const SR = 16000;

@@ -2,7 +2,7 @@
 // end-to-end tests of the demo and clone pipelines.
 import { execa, type ResultPromise } from 'execa';
 import { resolve } from 'node:path';
-import type { RunEvent } from '../../src/ui/events.ts';
+import type { RunEvent } from '../../src/runner/events.ts';
 
 export const REPO = resolve(import.meta.dirname, '../..');
 export const HELDOUT3 = resolve(REPO, 'test/fixtures/e2e/heldout3.txt');

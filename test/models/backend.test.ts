@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { selectBackend, tf } from '../../src/models/backend.ts';
-import { UserError } from '../../src/steps/contract.ts';
+import { UserError } from '../../src/errors.ts';
 
 describe('backend chooser', () => {
   it('auto takes the first that loads in the order torch, tensorflow-gpu, tensorflow, wasm, cpu and says why the faster ones were skipped', async () => {

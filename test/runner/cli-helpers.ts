@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, readdirSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
-import type { RunEvent } from '../../src/ui/events.ts';
+import type { RunEvent } from '../../src/runner/events.ts';
 
 export const REPO = resolve(import.meta.dirname, '../..');
 const BIN = join(REPO, 'bin/vcpipe.js');

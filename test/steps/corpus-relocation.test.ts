@@ -3,7 +3,7 @@ import { describe, it, expect } from 'vitest';
 import { existsSync, renameSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { speechCorpus } from '../../src/steps/speech-corpus.ts';
-import { readCorpus } from '../../src/steps/formats.ts';
+import { readCorpus } from '../../src/data/corpus-manifest.ts';
 import { makeContext, makeTempDir } from '../helpers/make-context.ts';
 
 describe('a generated corpus', () => {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { create as createTar, Header, type types } from 'tar';
 import { download, type DownloadParams } from '../../src/steps/download.ts';
-import { UserError } from '../../src/steps/contract.ts';
+import { UserError } from '../../src/errors.ts';
 import { sha256 } from '../../src/util/hash.ts';
 import { makeContext, makeTempDir } from '../helpers/make-context.ts';
 

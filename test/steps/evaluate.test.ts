@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync, mkdirSync, linkSync } from 'node:fs';
 import { join, basename } from 'node:path';
 import { speechCorpus } from '../../src/steps/speech-corpus.ts';
 import { evaluateStep } from '../../src/steps/evaluate.ts';
-import { readCorpus } from '../../src/steps/formats.ts';
+import { readCorpus } from '../../src/data/corpus-manifest.ts';
 import { makeContext, makeTempDir } from '../helpers/make-context.ts';
 
 const SENTENCES = [

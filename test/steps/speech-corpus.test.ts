@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { speechCorpus, type SpeechCorpusParams } from '../../src/steps/speech-corpus.ts';
-import { readCorpus } from '../../src/steps/formats.ts';
+import { readCorpus } from '../../src/data/corpus-manifest.ts';
 import { makeContext, makeTempDir } from '../helpers/make-context.ts';
 
 const repoFile = (p: string) => readFileSync(new URL(`../../${p}`, import.meta.url), 'utf8').split('\n').filter(Boolean);

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeNpy } from '../../src/util/npy.ts';
 import { writeJsonAtomic } from '../../src/util/atomic.ts';
-import type { FeatureConfig, FeatureIndex } from '../../src/steps/formats.ts';
+import type { FeatureConfig } from '../../src/audio/feature-config.ts';
+import type { FeatureIndex } from '../../src/data/feature-index.ts';
 import type { StepContext } from '../../src/steps/contract.ts';
 import { Rng } from '../../src/models/rng.ts';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { selectBackend } from '../../src/models/backend.ts';
 import { trainText2Mel } from '../../src/steps/train-text2mel.ts';
 import { trainSsrn } from '../../src/steps/train-ssrn.ts';
-import { UserError } from '../../src/steps/contract.ts';
+import { UserError } from '../../src/errors.ts';
 import type { TrainParams } from '../../src/training/params.ts';
 import { readWav } from '../../src/audio/wav.ts';
 import { writeSyntheticFeatures, tempDir, makeContext, TINY_FEATURE_CONFIG } from './train-fixtures.ts';

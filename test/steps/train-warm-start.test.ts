@@ -4,7 +4,7 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { trainText2Mel } from '../../src/steps/train-text2mel.ts';
-import { StepInterrupted } from '../../src/steps/contract.ts';
+import { StepInterrupted } from '../../src/errors.ts';
 import { selectBackend } from '../../src/models/backend.ts';
 import { loadTrainedModel } from '../../src/models/load-trained.ts';
 import { writeSyntheticFeatures, tempDir, makeContext } from './train-fixtures.ts';

@@ -4,7 +4,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { trainText2Mel } from '../../src/steps/train-text2mel.ts';
 import { trainSsrn } from '../../src/steps/train-ssrn.ts';
-import { StepInterrupted, UserError } from '../../src/steps/contract.ts';
+import { StepInterrupted, UserError } from '../../src/errors.ts';
 import type { TrainParams } from '../../src/training/params.ts';
 import { selectBackend, tf } from '../../src/models/backend.ts';
 import { Text2Mel } from '../../src/models/text2mel.ts';

@@ -5,7 +5,7 @@
 // Run by test/ui/dashboard-tmux.test.ts inside tmux; also handy to look at by hand.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createDashboardReporter } from '../../src/ui/dashboard.tsx';
-import type { RunEvent } from '../../src/ui/events.ts';
+import type { RunEvent } from '../../src/runner/events.ts';
 import { loadFixtureEvents, midTrainingCount } from './fixture-events.ts';
 
 const EVENT_GAP_MS = 3;

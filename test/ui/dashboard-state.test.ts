@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { applyEvent, initialState, progressRate, stepSeconds } from '../../src/ui/dashboard/state.ts';
-import type { RunEvent } from '../../src/ui/events.ts';
+import type { RunEvent } from '../../src/runner/events.ts';
 import { loadFixtureEvents, foldEvents, midTrainingCount } from './fixture-events.ts';
 
 const T = 1_000_000;

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { RunEvent } from '../../src/ui/events.ts';
+import type { RunEvent } from '../../src/runner/events.ts';
 import { actionsForEvent } from '../../src/ui/dashboard/alignment-file.ts';
 import { applyEvent, initialState, type DashboardState } from '../../src/ui/dashboard/state.ts';
 

@@ -1,6 +1,6 @@
 // Reads the alignment matrix a training step announces as an artifact labelled 'alignment-matrix'.
 import { readFileSync } from 'node:fs';
-import { ALIGNMENT_MATRIX_LABEL, type RunEvent } from '../events.ts';
+import { ALIGNMENT_MATRIX_LABEL, type RunEvent } from '../../runner/events.ts';
 import { parseAlignmentMatrix, type AlignmentMatrix } from './heatmap.ts';
 import type { DashboardAction } from './state.ts';
 

@@ -1,5 +1,5 @@
 // The dashboard's view state and the pure reducer that folds the runner's events into it.
-import type { PlannedStep, RunEvent, RunState, StepState } from '../events.ts';
+import type { PlannedStep, RunEvent, RunState, StepState } from '../../runner/events.ts';
 import { shadeAlignment, type AlignmentMatrix } from './heatmap.ts';
 
 /** Size of the terminal heatmap of the attention alignment, in character cells. */

@@ -1,6 +1,6 @@
 // One line per pipeline step, in DAG order: icon, name, kind, state, duration, reason.
 import { Text } from 'ink';
-import type { StepState } from '../events.ts';
+import type { StepState } from '../../runner/events.ts';
 import { formatDuration } from './format.ts';
 import { stepSeconds, type StepView } from './state.ts';
 

@@ -1,8 +1,8 @@
 // `vcpipe status [file]`: the last run's persisted snapshot, including what a crashed run left
 // in flight.
-import { CacheLayout } from '../cache-layout.ts';
-import { loadPipeline } from '../load-pipeline.ts';
-import { latestRunSnapshot, readRunSnapshot } from '../run-snapshot.ts';
+import { CacheLayout } from '../runner/cache-layout.ts';
+import { loadPipeline } from '../runner/load-pipeline.ts';
+import { latestRunSnapshot, readRunSnapshot } from '../runner/run-snapshot.ts';
 import type { CliOptions } from './options.ts';
 
 function alive(pid: number): boolean {

@@ -1,6 +1,6 @@
 // Parsed command-line options shared by the commands.
 import { resolve } from 'node:path';
-import type { Override } from '../overrides.ts';
+import type { Override } from '../runner/overrides.ts';
 
 export interface CliOptions {
   file?: string;

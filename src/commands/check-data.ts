@@ -1,15 +1,15 @@
 // `vcpipe check-data <file> [--step NAME]`: checks the corpus of each corpus step (ljspeech,
 // speech-corpus) before anyone trains on it. A corpus step that is not cached runs first (alone,
 // like `run --only`); its published corpus.json is then checked. Exit 1 when anything is found.
-import { checkCorpus, formatCheckReport, type CheckReport } from '../../data/check-corpus.ts';
-import { readCorpus } from '../../steps/formats.ts';
-import { createPlainReporter } from '../../ui/plain-reporter.ts';
-import { CacheLayout } from '../cache-layout.ts';
-import { loadPipeline } from '../load-pipeline.ts';
-import { planPipeline } from '../plan.ts';
-import { PipelineProblems } from '../problems.ts';
-import { runPipeline } from '../run-pipeline.ts';
-import { StopRequests } from '../stop-requests.ts';
+import { checkCorpus, formatCheckReport, type CheckReport } from '../data/check-corpus.ts';
+import { readCorpus } from '../data/corpus-manifest.ts';
+import { createPlainReporter } from '../ui/plain-reporter.ts';
+import { CacheLayout } from '../runner/cache-layout.ts';
+import { loadPipeline } from '../runner/load-pipeline.ts';
+import { planPipeline } from '../runner/plan.ts';
+import { PipelineProblems } from '../runner/problems.ts';
+import { runPipeline } from '../runner/run-pipeline.ts';
+import { StopRequests } from '../runner/stop-requests.ts';
 import type { CliOptions } from './options.ts';
 import { EXIT } from './run.ts';
 

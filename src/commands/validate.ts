@@ -1,7 +1,7 @@
 // `vcpipe validate [files...]`: load and check pipelines (all of pipelines/*.yaml by default).
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadPipeline } from '../load-pipeline.ts';
+import { loadPipeline } from '../runner/load-pipeline.ts';
 import type { CliOptions } from './options.ts';
 
 export async function validateCommand(o: CliOptions): Promise<number> {

@@ -3,10 +3,10 @@
 // base voice), so the latest build of every step of every other pipeline is kept too.
 import { existsSync, lstatSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { CacheLayout } from '../cache-layout.ts';
-import { loadPipeline } from '../load-pipeline.ts';
-import { acquireLock } from '../lock.ts';
-import { planPipeline } from '../plan.ts';
+import { CacheLayout } from '../runner/cache-layout.ts';
+import { loadPipeline } from '../runner/load-pipeline.ts';
+import { acquireLock } from '../runner/lock.ts';
+import { planPipeline } from '../runner/plan.ts';
 import type { CliOptions } from './options.ts';
 
 function sizeOf(path: string): number {

@@ -3,12 +3,12 @@
 // synthesis.json). A cached step shows what its published entry holds from the run that built it.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError } from '../steps/contract.ts';
-import { readSynthesis } from '../steps/formats.ts';
+import { UserError } from '../errors.ts';
+import { readSynthesis } from '../synthesis/synthesis-index.ts';
 import type { ReportInput, ReportStep } from '../ui/report.ts';
-import type { CacheLayout } from './cache-layout.ts';
-import type { Pipeline } from './pipeline.ts';
-import { readRunSnapshot, type StepSnapshot } from './run-snapshot.ts';
+import type { CacheLayout } from '../runner/cache-layout.ts';
+import type { Pipeline } from '../runner/pipeline.ts';
+import { readRunSnapshot, type StepSnapshot } from '../runner/run-snapshot.ts';
 
 /** Last value of each metric in metrics.jsonl (one JSON object per logged step). */
 function finalMetricsOf(dir: string): Record<string, number> {

@@ -1,8 +1,8 @@
 // `vcpipe run <file>`: exit 0 succeeded, 1 a step failed, 130 interrupted.
-import { chooseReporter } from '../../ui/choose-reporter.ts';
-import { loadPipeline } from '../load-pipeline.ts';
-import { runPipeline } from '../run-pipeline.ts';
-import { StopRequests } from '../stop-requests.ts';
+import { chooseReporter } from '../ui/choose-reporter.ts';
+import { loadPipeline } from '../runner/load-pipeline.ts';
+import { runPipeline } from '../runner/run-pipeline.ts';
+import { StopRequests } from '../runner/stop-requests.ts';
 import type { CliOptions } from './options.ts';
 import { planCommand } from './plan.ts';
 

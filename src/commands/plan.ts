@@ -1,7 +1,7 @@
 // `vcpipe plan <file>` (and `run --dry-run`): each step, cached or runs, why, and its estimate.
-import { CacheLayout } from '../cache-layout.ts';
-import { loadPipeline } from '../load-pipeline.ts';
-import { planPipeline } from '../plan.ts';
+import { CacheLayout } from '../runner/cache-layout.ts';
+import { loadPipeline } from '../runner/load-pipeline.ts';
+import { planPipeline } from '../runner/plan.ts';
 import type { CliOptions } from './options.ts';
 
 const secs = (s: number) => (s < 90 ? `${s.toFixed(1)}s` : `${(s / 60).toFixed(1)}min`);

@@ -1,5 +1,5 @@
 // `vcpipe graph <file>`: the step DAG as text, each step under the steps it needs.
-import { loadPipeline } from '../load-pipeline.ts';
+import { loadPipeline } from '../runner/load-pipeline.ts';
 import type { CliOptions } from './options.ts';
 
 export async function graphCommand(o: CliOptions): Promise<number> {

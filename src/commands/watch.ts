@@ -1,6 +1,6 @@
 // `vcpipe watch <file>`: run, then run again what changes touch, until Ctrl-C.
-import { chooseReporter } from '../../ui/choose-reporter.ts';
-import { watchPipeline } from '../watch.ts';
+import { chooseReporter } from '../ui/choose-reporter.ts';
+import { watchPipeline } from '../runner/watch.ts';
 import type { CliOptions } from './options.ts';
 
 export async function watchCommand(o: CliOptions): Promise<number> {
