@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeWav } from '../audio/wav.ts';
-import { writeAlignmentPng, writeSpectrogramPng } from '../ui/plots.ts';
+import { writeAlignmentPng, writeSpectrogramPng } from '../plots/plots.ts';
 import type { FeatureConfig } from '../audio/feature-config.ts';
 import type { SynthesizedSentence } from './synthesis-index.ts';
 import { UserError } from '../errors.ts';

@@ -11,7 +11,7 @@ import { Rng } from '../models/rng.ts';
 import type { RunMode, VarStore } from '../models/layers.ts';
 import { bestCheckpoint, listCheckpoints, loadCheckpoint, pruneCheckpoints, saveCheckpoint, writeModelDoc } from '../models/checkpoint.ts';
 import { readTrainedModelDoc, checkpointOf } from '../models/load-trained.ts';
-import { writeAlignmentPng, writeLossCurvesPng } from '../ui/plots.ts';
+import { writeAlignmentPng, writeLossCurvesPng } from '../plots/plots.ts';
 import { ALIGNMENT_MATRIX_LABEL } from '../runner/events.ts';
 import { writeJsonAtomic } from '../util/atomic.ts';
 import { StepInterrupted, UserError } from '../errors.ts';

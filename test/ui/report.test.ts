@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { writeReport, type ReportInput } from '../../src/ui/report.ts';
-import { writeAlignmentPng, writeLossCurvesPng } from '../../src/ui/plots.ts';
+import { writeAlignmentPng, writeLossCurvesPng } from '../../src/plots/plots.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const dir = mkdtempSync(join(tmpdir(), 'vcpipe-report-'));

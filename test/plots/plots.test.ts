@@ -11,8 +11,8 @@ import {
   heatColour,
   SERIES_COLOURS,
   fitTitle,
-} from '../../src/ui/plots.ts';
-import { textWidth } from '../../src/ui/font.ts';
+} from '../../src/plots/plots.ts';
+import { textWidth } from '../../src/plots/font.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'vcpipe-plots-'));
 
