@@ -40,7 +40,7 @@ const COMMANDS: Record<string, Command> = {
 /** Commands that read their own arguments. */
 const OWN_ARGS: Record<string, () => Promise<(argv: string[]) => Promise<number>>> = {
   doctor: async () => (await import('./doctor.ts')).doctorCommand,
-  say: async () => (await import('./synthesis/say-command.ts')).sayCommand,
+  say: async () => (await import('./commands/say.ts')).sayCommand,
 };
 
 const ALL = [...Object.keys(COMMANDS), ...Object.keys(OWN_ARGS)];

@@ -2,15 +2,22 @@
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { UserError } from '../errors.ts';
-import { type StepContext } from '../steps/contract.ts';
-import type { DownloadParams } from '../steps/download.ts';
 import { hashFile } from '../util/hash.ts';
+import type { WorkContext } from '../util/work-context.ts';
 import { extractArchive } from './extract-archive.ts';
 import { fetchResumable } from './fetch-resumable.ts';
 
+/** The `with:` block of the `download` step. */
+export interface DownloadParams {
+  url: string;
+  sha256: string;
+  extract?: boolean;
+  filename?: string;
+}
+
 const PROGRESS_INTERVAL_MS = 250;
 
-export async function downloadFile(ctx: StepContext<DownloadParams>): Promise<void> {
+export async function downloadFile(ctx: WorkContext & { params: DownloadParams; outDir: string }): Promise<void> {
   const { url } = ctx.params;
   const expected = ctx.params.sha256.toLowerCase();
   const filename = ctx.params.filename ?? decodeURIComponent(basename(new URL(url).pathname));

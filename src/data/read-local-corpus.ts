@@ -1,20 +1,29 @@
 // The work of the `ljspeech` step: validate and hash every candidate, write corpus.json.
 import { join } from 'node:path';
 import { StepInterrupted } from '../errors.ts';
-import { type StepContext } from '../steps/contract.ts';
 import type { CorpusManifest, CorpusUtterance } from './corpus-manifest.ts';
-import type { LjspeechParams } from '../steps/ljspeech.ts';
 import { writeJsonAtomic } from '../util/atomic.ts';
+import type { WorkContext } from '../util/work-context.ts';
 import { corpusEntry } from './corpus-entry.ts';
 import { findCandidates } from './local-corpus.ts';
 import { mapPool } from './pool.ts';
-import { SkipReport } from './skip-report.ts';
+import { SkipReport, type OnError } from './skip-report.ts';
 import { BadWav } from './wav-header.ts';
+
+/** The `with:` block of the `ljspeech` step. */
+export interface LjspeechParams {
+  root?: string;
+  from?: string;
+  subdir?: string;
+  speaker?: string;
+  limit?: number;
+  on_error?: OnError;
+}
 
 /** Hashing is disk-bound: a few files in flight keep the disk busy without thrashing it. */
 const IO_WORKERS = 4;
 
-export async function readLocalCorpus(ctx: StepContext<LjspeechParams>, root: string, speaker: string): Promise<void> {
+export async function readLocalCorpus(ctx: WorkContext & { params: LjspeechParams; outDir: string }, root: string, speaker: string): Promise<void> {
   const report = new SkipReport('ljspeech', ctx.params.on_error ?? 'skip', (m) => ctx.warn(m));
   const candidates = findCandidates(root, report);
   const limit = ctx.params.limit ?? Infinity;

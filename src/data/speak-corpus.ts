@@ -4,16 +4,30 @@ import { availableParallelism } from 'node:os';
 import { copyFileSync, existsSync, linkSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { StepInterrupted } from '../errors.ts';
-import { type StepContext } from '../steps/contract.ts';
 import type { CorpusManifest } from './corpus-manifest.ts';
-import type { SpeechCorpusParams } from '../steps/speech-corpus.ts';
 import { tempPathFor, writeFileAtomic, writeJsonAtomic } from '../util/atomic.ts';
 import { hashJson } from '../util/hash.ts';
+import type { WorkContext } from '../util/work-context.ts';
 import { corpusEntry } from './corpus-entry.ts';
 import { mapPool } from './pool.ts';
 import { DEFAULT_SENTENCES, readSentences, resolveSentenceFile } from './sentence-list.ts';
 import { checkVoice, DEFAULT_VOICE, synthesize, type Voice } from './tts-engines.ts';
 import { readWavHeader } from './wav-header.ts';
+
+/** The `with:` block of the `speech-corpus` step. */
+export interface SpeechCorpusParams {
+  engine?: 'flite' | 'espeak-ng';
+  /** The engine binary, when it is not on PATH under its usual name. */
+  engine_path?: string;
+  voice?: string;
+  sentences?: string;
+  count?: number;
+  offset?: number;
+  speaker?: string;
+  rate?: number;
+  pitch?: number;
+  workers?: number;
+}
 
 interface Item {
   id: string;
@@ -21,7 +35,9 @@ interface Item {
   cached: string;
 }
 
-export async function speakCorpus(ctx: StepContext<SpeechCorpusParams>): Promise<void> {
+export async function speakCorpus(
+  ctx: WorkContext & { params: SpeechCorpusParams; outDir: string; projectDir: string; cacheDir: string },
+): Promise<void> {
   const p = ctx.params;
   const engine = p.engine ?? 'flite';
   const voice: Voice = { engine, command: p.engine_path ?? engine, voice: p.voice ?? DEFAULT_VOICE[engine], rate: p.rate, pitch: p.pitch };

@@ -1,7 +1,7 @@
 // JSON Schema of a pipeline file. The loader validates the structure with `pipelineSchema()`;
 // `editorPipelineSchema()` adds each step kind's `with:` schema for editors (written to
 // schemas/pipeline.schema.json by `npm run schemas`).
-import type { JsonSchema } from '../steps/contract.ts';
+import type { JsonSchema } from '../util/json-schema.ts';
 import { BACKENDS } from './pipeline.ts';
 
 const resources: JsonSchema = {

@@ -3,8 +3,13 @@
 //
 // A step module must stay light at import time (the runner imports every step module to
 // read its metadata): heavy dependencies such as TensorFlow.js are imported inside `run`.
+//
+// A step's params type (its `with:` block) is owned by the module that does the work: the
+// data/ or training/ module a step hands its context to (data/download-file.ts,
+// training/params.ts, ...), or the step file itself when the work is written there.
 
-export type JsonSchema = Record<string, unknown>;
+import type { JsonSchema } from '../util/json-schema.ts';
+import type { WorkContext } from '../util/work-context.ts';
 
 /** Resources a step occupies while it runs; the runner never exceeds the pipeline's limits. */
 export interface Resources {
@@ -12,7 +17,7 @@ export interface Resources {
   gpu?: number;
 }
 
-export interface StepContext<P = Record<string, unknown>> {
+export interface StepContext<P = Record<string, unknown>> extends WorkContext {
   /** The step's name in the pipeline (the key under `steps:`). */
   name: string;
   /** The step's `with:` block, validated against its schema, `${params.x}` resolved. */
@@ -39,14 +44,6 @@ export interface StepContext<P = Record<string, unknown>> {
    * should prefer those.
    */
   warmStart?: string;
-  /** Aborted on SIGINT: training saves a checkpoint, then returns (or throws StepInterrupted). */
-  signal: AbortSignal;
-  progress(done: number, total: number, unit?: string): void;
-  metric(name: string, value: number, at?: number): void;
-  /** Announce a file the user may want to see (PNG, WAV, checkpoint, report). Path absolute. */
-  artifact(path: string, kind: 'image' | 'audio' | 'checkpoint' | 'table' | 'other', label?: string): void;
-  log(message: string): void;
-  warn(message: string): void;
 }
 
 export interface StepKind<P = Record<string, unknown>> {

@@ -1,13 +1,7 @@
 // `download`: fetches one file over HTTP(S) into the step's output, resumably, verifies its
 // sha256 before anything uses it, and (by default) extracts it there.
 import type { StepKind } from './contract.ts';
-
-export interface DownloadParams {
-  url: string;
-  sha256: string;
-  extract?: boolean;
-  filename?: string;
-}
+import type { DownloadParams } from '../data/download-file.ts';
 
 export const download: StepKind<DownloadParams> = {
   kind: 'download',

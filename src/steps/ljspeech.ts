@@ -3,16 +3,7 @@
 import { basename, join, resolve } from 'node:path';
 import { UserError } from '../errors.ts';
 import { type StepContext, type StepKind } from './contract.ts';
-import type { OnError } from '../data/skip-report.ts';
-
-export interface LjspeechParams {
-  root?: string;
-  from?: string;
-  subdir?: string;
-  speaker?: string;
-  limit?: number;
-  on_error?: OnError;
-}
+import type { LjspeechParams } from '../data/read-local-corpus.ts';
 
 function corpusRoot(ctx: StepContext<LjspeechParams>): string {
   const { root, from, subdir = '' } = ctx.params;

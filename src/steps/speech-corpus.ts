@@ -4,20 +4,7 @@
 // only synthesises the sentences not heard before.
 import type { StepKind } from './contract.ts';
 import { DEFAULT_SENTENCES, resolveSentenceFile } from '../data/sentence-list.ts';
-
-export interface SpeechCorpusParams {
-  engine?: 'flite' | 'espeak-ng';
-  /** The engine binary, when it is not on PATH under its usual name. */
-  engine_path?: string;
-  voice?: string;
-  sentences?: string;
-  count?: number;
-  offset?: number;
-  speaker?: string;
-  rate?: number;
-  pitch?: number;
-  workers?: number;
-}
+import type { SpeechCorpusParams } from '../data/speak-corpus.ts';
 
 export const speechCorpus: StepKind<SpeechCorpusParams> = {
   kind: 'speech-corpus',

@@ -12,10 +12,10 @@ import type { RunMode, VarStore } from '../models/layers.ts';
 import { bestCheckpoint, listCheckpoints, loadCheckpoint, pruneCheckpoints, saveCheckpoint, writeModelDoc } from '../models/checkpoint.ts';
 import { readTrainedModelDoc, checkpointOf } from '../models/load-trained.ts';
 import { writeAlignmentPng, writeLossCurvesPng } from '../plots/plots.ts';
-import { ALIGNMENT_MATRIX_LABEL } from '../runner/events.ts';
+import { ALIGNMENT_MATRIX_LABEL } from './alignment-matrix.ts';
 import { writeJsonAtomic } from '../util/atomic.ts';
 import { StepInterrupted, UserError } from '../errors.ts';
-import { type StepContext } from '../steps/contract.ts';
+import type { TrainingContext } from './context.ts';
 import { ItemLoader, type Item, type Loaded, type Split } from './dataset.ts';
 import { BucketSampler } from './sampler.ts';
 import { MetricsLog } from './metrics-log.ts';
@@ -57,7 +57,7 @@ function chunk<T>(xs: T[], n: number): T[][] {
 }
 
 export async function trainLoop<B>(
-  ctx: StepContext<unknown>, task: TrainTask<B>, split: Split, p: ResolvedTrainParams, features: FeatureConfig, memoryHint: string,
+  ctx: TrainingContext, task: TrainTask<B>, split: Split, p: ResolvedTrainParams, features: FeatureConfig, memoryHint: string,
 ): Promise<void> {
   const root = join(ctx.outDir, 'checkpoints');
   const vars = task.store.vars;
@@ -216,7 +216,7 @@ export async function trainLoop<B>(
 }
 
 /** The finished SSRN step that previews vocode with, checked before any training step runs. */
-function previewSsrnOf(ctx: StepContext<unknown>, p: ResolvedTrainParams): string | undefined {
+function previewSsrnOf(ctx: TrainingContext, p: ResolvedTrainParams): string | undefined {
   if (!p.previewSsrn) return undefined;
   const dir = ctx.inputs[p.previewSsrn];
   if (!dir) throw new UserError(`preview_ssrn: '${p.previewSsrn}' is not among this step's needs (${Object.keys(ctx.inputs).join(', ')})`);
@@ -225,7 +225,7 @@ function previewSsrnOf(ctx: StepContext<unknown>, p: ResolvedTrainParams): strin
 
 /** Speaks the preview sentences with the checkpoint just saved (listening while training):
  * `previews/step-N/wavs/*.wav` and their alignment PNGs, announced so the report plays them. */
-async function preview(ctx: StepContext<unknown>, p: ResolvedTrainParams, step: number, ssrnDir: string | undefined, features: FeatureConfig): Promise<void> {
+async function preview(ctx: TrainingContext, p: ResolvedTrainParams, step: number, ssrnDir: string | undefined, features: FeatureConfig): Promise<void> {
   const { synthesizeSentences } = await import('../synthesis/synthesize.ts');
   const { vocoderDefaults } = await import('../synthesis/vocoder-defaults.ts');
   const outDir = join(ctx.outDir, 'previews', `step-${String(step).padStart(7, '0')}`);
@@ -241,7 +241,7 @@ async function preview(ctx: StepContext<unknown>, p: ResolvedTrainParams, step: 
   ctx.log(`preview at step ${step}: ${result.sentences.length} sentence(s) in ${relative(ctx.outDir, outDir)}${ssrnDir ? '' : ' (no SSRN: mel pseudo-inverse)'}`);
 }
 
-function plot<B>(ctx: StepContext<unknown>, task: TrainTask<B>, log: MetricsLog, step: number, v: Validation | undefined): void {
+function plot<B>(ctx: TrainingContext, task: TrainTask<B>, log: MetricsLog, step: number, v: Validation | undefined): void {
   if (v?.alignment) {
     const path = join(ctx.outDir, 'plots', `alignment-step-${step}.png`);
     writeAlignmentPng(path, v.alignment.matrix, v.alignment.rows, v.alignment.cols, { title: 'attention (first validation utterance)', step });
@@ -259,7 +259,7 @@ function plot<B>(ctx: StepContext<unknown>, task: TrainTask<B>, log: MetricsLog,
   }
 }
 
-function writeDoc<B>(ctx: StepContext<unknown>, task: TrainTask<B>, features: object, speaker: string, step: number, root: string): void {
+function writeDoc<B>(ctx: TrainingContext, task: TrainTask<B>, features: object, speaker: string, step: number, root: string): void {
   const newest = listCheckpoints(root).at(-1);
   const best = bestCheckpoint(root);
   if (!newest || !best) return;

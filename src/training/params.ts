@@ -1,5 +1,5 @@
 // The `with:` block shared by train-text2mel and train-ssrn, its JSON Schema and its defaults.
-import type { JsonSchema } from '../steps/contract.ts';
+import type { JsonSchema } from '../util/json-schema.ts';
 
 export interface TrainParams {
   /** tiny | default | overrides on a base ({ base: tiny, d: 32, ... }). Default: matches the features. */

@@ -2,7 +2,7 @@
 // params (size-dependent defaults follow the model size), the data split.
 import { join } from 'node:path';
 import { selectBackend } from '../models/backend.ts';
-import type { StepContext } from '../steps/contract.ts';
+import type { TrainingContext } from './context.ts';
 import { readFeatures } from '../data/feature-index.ts';
 import { type FeatureConfig } from '../audio/feature-config.ts';
 import { findFeaturesDir, splitDataset, type Split } from './dataset.ts';
@@ -16,7 +16,7 @@ export interface TrainingSetup<C> {
 }
 
 export async function setUpTraining<C>(
-  ctx: StepContext<TrainParams>,
+  ctx: TrainingContext & { params: TrainParams; backend: string },
   pickConfig: (features: FeatureConfig, featuresPath: string) => { config: C; tiny: boolean; label: string },
 ): Promise<TrainingSetup<C>> {
   await selectBackend(ctx.backend || 'auto', (line) => ctx.log(line));

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ljspeech, type LjspeechParams } from '../../src/steps/ljspeech.ts';
+import { ljspeech } from '../../src/steps/ljspeech.ts';
+import type { LjspeechParams } from '../../src/data/read-local-corpus.ts';
 import { UserError } from '../../src/errors.ts';
 import { readCorpus } from '../../src/data/corpus-manifest.ts';
 import { encodeWav } from '../../src/audio/wav.ts';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { speechCorpus, type SpeechCorpusParams } from '../../src/steps/speech-corpus.ts';
+import { speechCorpus } from '../../src/steps/speech-corpus.ts';
+import type { SpeechCorpusParams } from '../../src/data/speak-corpus.ts';
 import { readCorpus } from '../../src/data/corpus-manifest.ts';
 import { makeContext, makeTempDir } from '../helpers/make-context.ts';
 

@@ -1,6 +1,7 @@
 // Reads the alignment matrix a training step announces as an artifact labelled 'alignment-matrix'.
 import { readFileSync } from 'node:fs';
-import { ALIGNMENT_MATRIX_LABEL, type RunEvent } from '../../runner/events.ts';
+import type { RunEvent } from '../../runner/events.ts';
+import { ALIGNMENT_MATRIX_LABEL } from '../../training/alignment-matrix.ts';
 import { parseAlignmentMatrix, type AlignmentMatrix } from './heatmap.ts';
 import type { DashboardAction } from './state.ts';
 

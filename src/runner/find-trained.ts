@@ -1,12 +1,11 @@
-// The newest trained Text2Mel and SSRN of a pipeline in a cache (runner layout,
-// src/runner/cache-layout.ts): published entries `entries/<key>/` whose manifest.json (a
+// The newest trained Text2Mel and SSRN of a pipeline in a cache (layout in cache-layout.ts): published entries `entries/<key>/` whose manifest.json (a
 // BuildRecord, written last at publish) has the training kind and one of the pipeline's step
 // names. Newest = latest finishedAt (else the manifest's mtime).
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { CacheLayout } from '../runner/cache-layout.ts';
-import type { BuildRecord } from '../runner/build-record.ts';
+import { CacheLayout } from './cache-layout.ts';
+import type { BuildRecord } from './build-record.ts';
 import { UserError } from '../errors.ts';
 
 export const TEXT2MEL_KIND = 'train-text2mel';

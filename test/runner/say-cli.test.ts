@@ -7,7 +7,7 @@ import { selectBackend } from '../../src/models/backend.ts';
 import { trainText2Mel } from '../../src/steps/train-text2mel.ts';
 import { trainSsrn } from '../../src/steps/train-ssrn.ts';
 import { readWav } from '../../src/audio/wav.ts';
-import { sayCommand } from '../../src/synthesis/say-command.ts';
+import { sayCommand } from '../../src/commands/say.ts';
 import { makeTempDir } from '../helpers/make-context.ts';
 import { writeSyntheticFeatures, makeContext as makeTrainContext } from '../steps/train-fixtures.ts';
 

@@ -7,13 +7,13 @@ import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UserError } from '../errors.ts';
-import { cacheDirOf } from '../commands/options.ts';
+import { cacheDirOf } from './options.ts';
 import { selectBackend } from '../models/backend.ts';
 import { readTrainedModelDoc } from '../models/load-trained.ts';
-import { findVoice } from './find-trained.ts';
-import type { CheckpointChoice } from './load-voice.ts';
-import { synthesizeSentences } from './synthesize.ts';
-import { vocoderDefaults } from './vocoder-defaults.ts';
+import { findVoice } from '../runner/find-trained.ts';
+import type { CheckpointChoice } from '../synthesis/load-voice.ts';
+import { synthesizeSentences } from '../synthesis/synthesize.ts';
+import { vocoderDefaults } from '../synthesis/vocoder-defaults.ts';
 
 export const SAY_USAGE = 'usage: vcpipe say "Any text here." [--pipeline pipelines/demo.yaml] [--cache DIR] [--out file.wav] [--play] [--checkpoint latest|best|N]';
 
