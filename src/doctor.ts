@@ -4,6 +4,7 @@ import { statfsSync, mkdirSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { execa } from 'execa';
+import { AUTO_ORDER } from './models/backend-names.ts';
 
 export interface Check {
   name: string;
@@ -37,7 +38,7 @@ async function programCheck(name: string, args: string[], pkg: string, required:
 async function backendChecks(): Promise<Check[]> {
   const { selectBackend } = await import('./models/backend.ts');
   const out: Check[] = [];
-  for (const name of ['torch', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']) {
+  for (const name of AUTO_ORDER) {
     try {
       const choice = await selectBackend(name);
       out.push({ name: `backend ${name}`, ok: true, detail: choice.device ? `loads (${choice.device})` : 'loads', required: false });

@@ -57,7 +57,7 @@ export function melFilterbank(sampleRate: number, nFft: number, nMels: number, f
         last = k;
       }
     }
-    start[i] = first < 0 ? 0 : first;
+    start[i] = Math.max(first, 0);
     end[i] = first < 0 ? 0 : last + 1;
   }
   return { nMels, nBins, weights, start, end };

@@ -5,9 +5,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { StepInterrupted, UserError } from '../errors.ts';
 
-export interface FetchProgress {
-  (done: number, total: number | undefined): void;
-}
+export type FetchProgress = (done: number, total: number | undefined) => void;
 
 /** Fetches `url` into `part` (appending when it exists); returns the size of the finished file. */
 export async function fetchResumable(url: string, part: string, signal: AbortSignal, onProgress: FetchProgress): Promise<number> {

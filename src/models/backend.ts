@@ -8,14 +8,9 @@ import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { UserError } from '../errors.ts';
+import { AUTO_ORDER, BACKEND_NAMES, type BackendName, type ConcreteBackend } from './backend-names.ts';
 
 export { tf };
-
-export const BACKEND_NAMES = ['auto', 'torch', 'torch-cpu', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
-export type BackendName = (typeof BACKEND_NAMES)[number];
-type ConcreteBackend = Exclude<BackendName, 'auto'>;
-
-const AUTO_ORDER: ConcreteBackend[] = ['torch', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
 
 export interface BackendChoice {
   /** The name asked for in the pipeline. */

@@ -2,7 +2,7 @@
 // `editorPipelineSchema()` adds each step kind's `with:` schema for editors (written to
 // schemas/pipeline.schema.json by `npm run schemas`).
 import type { JsonSchema } from '../util/json-schema.ts';
-import { BACKENDS } from './pipeline.ts';
+import { BACKEND_NAMES } from '../models/backend-names.ts';
 
 const resources: JsonSchema = {
   type: 'object',
@@ -24,7 +24,7 @@ export function pipelineSchema(stepExtras: JsonSchema = {}): JsonSchema {
     required: ['name', 'steps'],
     properties: {
       name: { type: 'string', pattern: STEP_NAME, description: 'pipeline name (names its run snapshot)' },
-      backend: { enum: [...BACKENDS], default: 'auto', description: 'tensor backend for model steps' },
+      backend: { enum: [...BACKEND_NAMES], default: 'auto', description: 'tensor backend for model steps' },
       params: { type: 'object', description: 'shared values, referenced as ${params.x}' },
       resources: { ...resources, description: 'limits for all steps running at once' },
       steps: {
@@ -52,6 +52,7 @@ export function editorPipelineSchema(kinds: string[]): JsonSchema {
   return pipelineSchema({
     allOf: kinds.map((k) => ({
       if: { properties: { kind: { const: k } } },
+      // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then, not a thenable
       then: { properties: { with: { $ref: `steps/${k}.schema.json` } } },
     })),
   });

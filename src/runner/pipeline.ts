@@ -1,8 +1,6 @@
 // The typed, validated pipeline the planner and runner work on.
 import type { Resources } from '../steps/contract.ts';
 
-export const BACKENDS = ['auto', 'torch', 'torch-cpu', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
-
 export interface PipelineStep {
   name: string;
   kind: string;

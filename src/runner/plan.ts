@@ -97,7 +97,7 @@ export async function planPipeline(p: Pipeline, cache: CacheLayout, sel: Selecti
     else if (manifest) reason = `${whyRuns(history, build)}; continues the published entry`;
     else reason = whyRuns(history, build);
     const start: StartMode = forced ? 'fresh' : hasWork ? 'resume' : manifest ? 'continue' : 'fresh';
-    const warmStart = opts.warmStart && decision === 'runs' && !!kind.budgetParams?.length && !forced && start !== 'continue' ? warmStartEntry(history, build, cache) : undefined;
+    const warmStart = opts.warmStart && decision === 'runs' && kind.budgetParams?.length && !forced && start !== 'continue' ? warmStartEntry(history, build, cache) : undefined;
     if (warmStart) reason += `; warm-starts from ${history!.key.slice(0, 8)}`;
     byName.set(s.name, {
       name: s.name,

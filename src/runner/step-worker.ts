@@ -4,7 +4,7 @@
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StepInterrupted, UserError } from '../errors.ts';
-import { type StepContext } from '../steps/contract.ts';
+import type { StepContext } from '../steps/contract.ts';
 import { loadStepKind } from '../steps/registry.ts';
 import type { FromWorker, StepJob, ToWorker } from './worker-protocol.ts';
 

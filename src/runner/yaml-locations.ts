@@ -41,7 +41,7 @@ export class Locator {
     const parent = this.doc.getIn(path.slice(0, -1), true) as Node | undefined;
     const last = path[path.length - 1]!;
     if (isMap(parent)) {
-      const pair = parent.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) == last);
+      const pair = parent.items.find((p) => String(isScalar(p.key) ? p.key.value : p.key) === String(last));
       const node = (wantKey ? pair?.key : (pair?.value ?? pair?.key)) as Node | undefined;
       return node?.range?.[0];
     }

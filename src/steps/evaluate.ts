@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.ts';
 import { UserError } from '../errors.ts';
-import { type StepContext, type StepKind } from './contract.ts';
+import type { StepContext, StepKind } from './contract.ts';
 import type { JsonSchema } from '../util/json-schema.ts';
 import { readCorpus, type CorpusUtterance } from '../data/corpus-manifest.ts';
 import { readSynthesis } from '../synthesis/synthesis-index.ts';

@@ -2,7 +2,7 @@
 // either a local folder (`root`) or inside an upstream step's output (`from` + `subdir`).
 import { basename, join, resolve } from 'node:path';
 import { UserError } from '../errors.ts';
-import { type StepContext, type StepKind } from './contract.ts';
+import type { StepContext, StepKind } from './contract.ts';
 import type { LjspeechParams } from '../data/read-local-corpus.ts';
 
 function corpusRoot(ctx: StepContext<LjspeechParams>): string {

@@ -14,11 +14,11 @@ import { writeJsonAtomic } from '../util/atomic.ts';
 import { bundledModuleUrl, startBundledWorker } from '../util/bundled-worker.ts';
 import { hashJson } from '../util/hash.ts';
 import { StepInterrupted, UserError } from '../errors.ts';
-import { type StepContext, type StepKind } from './contract.ts';
+import type { StepContext, StepKind } from './contract.ts';
 import type { JsonSchema } from '../util/json-schema.ts';
 import { readCorpus, type CorpusUtterance } from '../data/corpus-manifest.ts';
-import { type FeatureConfig } from '../audio/feature-config.ts';
-import { type FeatureIndex, type FeatureUtterance } from '../data/feature-index.ts';
+import type { FeatureConfig } from '../audio/feature-config.ts';
+import type { FeatureIndex, FeatureUtterance } from '../data/feature-index.ts';
 import type { ItemMeta, ItemRequest, ItemResult, WorkerSetup } from './preprocess-worker.ts';
 
 type FeatureOverrides = Partial<FeatureConfig>;

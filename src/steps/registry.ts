@@ -2,7 +2,7 @@
 // Modules are imported only when the pipeline needs their metadata or a worker runs them.
 import type { StepKind } from './contract.ts';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: each kind has its own params type; callers see it through the schema
 type AnyStepKind = StepKind<any>;
 
 const registry: Record<string, () => Promise<AnyStepKind>> = {

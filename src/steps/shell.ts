@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { StepInterrupted, UserError } from '../errors.ts';
-import { type StepKind } from './contract.ts';
+import type { StepKind } from './contract.ts';
 
 export interface ShellParams {
   run: string[];

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { writeJsonAtomic } from '../util/atomic.ts';
 import { resolveSentenceFile } from '../data/sentence-list.ts';
 import { UserError } from '../errors.ts';
-import { type StepContext, type StepKind } from './contract.ts';
+import type { StepContext, StepKind } from './contract.ts';
 import type { JsonSchema } from '../util/json-schema.ts';
 import type { SynthesisIndex } from '../synthesis/synthesis-index.ts';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { selectBackend } from '../models/backend.ts';
 import type { TrainingContext } from './context.ts';
 import { readFeatures } from '../data/feature-index.ts';
-import { type FeatureConfig } from '../audio/feature-config.ts';
+import type { FeatureConfig } from '../audio/feature-config.ts';
 import { findFeaturesDir, splitDataset, type Split } from './dataset.ts';
 import { resolveTrainParams, type ResolvedTrainParams, type TrainParams } from './params.ts';
 

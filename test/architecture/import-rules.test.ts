@@ -40,7 +40,7 @@ function under(path: string, prefix: string): boolean {
 }
 
 /** Each relative import inside src/, as [importer, imported], both relative to src/. */
-export function importGraph(): [string, string][] {
+function importGraph(): [string, string][] {
   const edges: [string, string][] = [];
   for (const file of sourceFiles(SRC)) {
     for (const spec of specifiers(file)) {
@@ -53,7 +53,7 @@ export function importGraph(): [string, string][] {
   return edges;
 }
 
-export function violations(edges: [string, string][]): string[] {
+function violations(edges: [string, string][]): string[] {
   return edges
     .filter(([from, to]) => RULES.some((r) => r.from.some((p) => under(from, p)) && r.forbidden.some((p) => under(to, p))))
     .map(([from, to]) => `src/${from} → src/${to}`);

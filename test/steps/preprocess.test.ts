@@ -5,7 +5,7 @@ import { computeFeatures, TINY_FEATURES } from '../../src/audio/features.ts';
 import { encodeWav, type WavEncoding } from '../../src/audio/wav.ts';
 import { StepInterrupted, UserError } from '../../src/errors.ts';
 import { readFeatures } from '../../src/data/feature-index.ts';
-import { type CorpusUtterance } from '../../src/data/corpus-manifest.ts';
+import type { CorpusUtterance } from '../../src/data/corpus-manifest.ts';
 import { preprocess, resolveFeatureConfig, type PreprocessParams } from '../../src/steps/preprocess.ts';
 import { sha256 } from '../../src/util/hash.ts';
 import { readNpy } from '../../src/util/npy.ts';

@@ -5,7 +5,8 @@ import type { TF, TorchBackendLike } from '../backend.js';
 
 export type TensorInfo = tfTypes.TensorInfo;
 export type Inputs = Record<string, TensorInfo>;
-export type Attrs = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: kernel attributes are whatever tfjs passes for each op
+export type Attrs = Record<string, any>;
 
 export interface KernelDef {
   name: string;
