@@ -11,7 +11,9 @@ import { trainSsrn } from '../src/steps/train-ssrn.ts';
 import { trainText2Mel } from '../src/steps/train-text2mel.ts';
 import { synthesizeSentences } from '../src/synthesis/synthesize.ts';
 import { vocoderDefaults } from '../src/synthesis/vocoder-defaults.ts';
-import { makeContext, tempDir, TINY_FEATURE_CONFIG, writeSyntheticFeatures } from '../test/steps/train-fixtures.ts';
+import { makeContext, makeTempDir } from '../test/helpers/make-context.ts';
+import { TINY_FEATURES } from '../src/audio/feature-config.ts';
+import { writeSyntheticFeatures } from '../test/steps/train-fixtures.ts';
 import { firstLine } from '../src/util/error-line.ts';
 
 const SENTENCES = [
@@ -28,7 +30,7 @@ const SENTENCES = [
 const MAX_FRAMES = 64;
 /** Per backend: the timed run gets only as many sentences as the warm-up sentence predicts fit in this. */
 const BUDGET_S = 60;
-const cfg = TINY_FEATURE_CONFIG;
+const cfg = TINY_FEATURES;
 
 interface Row { backend: string; sentences: number; audioS: number | null; wallS: number | null; text2melS: number | null; vocodeS: number | null; note: string }
 
@@ -37,8 +39,8 @@ async function trainVoice(root: string): Promise<{ text2melDir: string; ssrnDir:
   const features = writeSyntheticFeatures(join(root, 'features'), { utterances: 10 });
   const common = { steps: 3, batch_size: 4, validation: 2, log_every: 3, plot_every: 100, checkpoint_every: 100, config: 'tiny' as const };
   const text2melDir = join(root, 'text2mel'), ssrnDir = join(root, 'ssrn');
-  await trainText2Mel.run(makeContext(text2melDir, { features }, common, 'auto'));
-  await trainSsrn.run(makeContext(ssrnDir, { features }, common, 'auto'));
+  await trainText2Mel.run(makeContext(common, { outDir: text2melDir, inputs: { features }, backend: 'auto' }));
+  await trainSsrn.run(makeContext(common, { outDir: ssrnDir, inputs: { features }, backend: 'auto' }));
   return { text2melDir, ssrnDir };
 }
 
@@ -73,7 +75,7 @@ async function measure(backend: string, voice: { text2melDir: string; ssrnDir: s
 }
 
 export async function bench(): Promise<{ title: string; markdown: string }> {
-  const root = tempDir('bench-synthesis');
+  const root = makeTempDir('bench-synthesis-');
   const rows: Row[] = [];
   try {
     const voice = await trainVoice(root);

@@ -1,4 +1,5 @@
-// The feature parameters of one voice: identical between preprocessing, training and synthesis.
+// The feature parameters of one voice (identical between preprocessing, training and synthesis)
+// and the two sizes the project ships, the defaults of the `preprocess` step (docs/design.md §2).
 
 /** Feature parameters; identical between preprocessing, training and synthesis of one voice. */
 export interface FeatureConfig {
@@ -17,3 +18,15 @@ export interface FeatureConfig {
   /** Silence trimming threshold in dB below the loudest frame (60). */
   top_db: number;
 }
+
+/** The LJSpeech-size features of REF (docs/design.md §2). */
+export const DEFAULT_FEATURES: FeatureConfig = Object.freeze({
+  sample_rate: 22050, n_fft: 2048, hop_length: 275, win_length: 1102, n_mels: 80,
+  fmin: 0, fmax: 11025, preemphasis: 0.97, ref_db: 20, max_db: 100, r: 4, top_db: 60,
+});
+
+/** The tiny features of the CPU demos and the tests (docs/design.md §2). */
+export const TINY_FEATURES: FeatureConfig = Object.freeze({
+  sample_rate: 16000, n_fft: 512, hop_length: 200, win_length: 400, n_mels: 40,
+  fmin: 0, fmax: 8000, preemphasis: 0.97, ref_db: 20, max_db: 100, r: 4, top_db: 60,
+});

@@ -12,18 +12,6 @@ import { trimSilence } from './trim.ts';
  */
 export const FEATURE_CODE_VERSION = 1;
 
-/** Design note §2.1 (LJSpeech-size model). */
-export const DEFAULT_FEATURES: FeatureConfig = Object.freeze({
-  sample_rate: 22050, n_fft: 2048, hop_length: 275, win_length: 1102, n_mels: 80,
-  fmin: 0, fmax: 11025, preemphasis: 0.97, ref_db: 20, max_db: 100, r: 4, top_db: 60,
-});
-
-/** Design note §9 (CPU demos and tests). */
-export const TINY_FEATURES: FeatureConfig = Object.freeze({
-  sample_rate: 16000, n_fft: 512, hop_length: 200, win_length: 400, n_mels: 40,
-  fmin: 0, fmax: 8000, preemphasis: 0.97, ref_db: 20, max_db: 100, r: 4, top_db: 60,
-});
-
 /** Amplitude floor before the log: 1e-5 = −100 dB (§2.1). */
 export const AMPLITUDE_FLOOR = 1e-5;
 

@@ -1,4 +1,4 @@
-// Sentence lists for the embedded corpus: one sentence per line, blank lines ignored.
+// Sentence lists (the embedded corpus, synthesize): one sentence per line, blank lines ignored.
 import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isAbsolute, resolve } from 'node:path';
@@ -20,10 +20,13 @@ export function resolveSentenceFile(path: string, projectDir: string): string {
   return existsSync(shipped) ? shipped : local;
 }
 
-export function readSentences(file: string): string[] {
-  if (!existsSync(file)) throw new UserError(`speech-corpus: sentence list ${file} not found`);
-  return readFileSync(file, 'utf8')
+/** The sentences of a list file; `who` (the step kind) starts the error when there are none. */
+export function readSentences(file: string, who: string): string[] {
+  if (!existsSync(file)) throw new UserError(`${who}: sentence list ${file} not found`);
+  const lines = readFileSync(file, 'utf8')
     .split(/\r?\n/)
     .map((line) => line.trim())
     .filter((line) => line.length > 0);
+  if (lines.length === 0) throw new UserError(`${who}: sentence list ${file} has no sentences`);
+  return lines;
 }

@@ -1,12 +1,13 @@
 // The work of the `speech-corpus` step (kept out of the step module so that importing the step
 // for its metadata does not load execa).
 import { availableParallelism } from 'node:os';
-import { copyFileSync, existsSync, linkSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { StepInterrupted } from '../errors.ts';
 import type { CorpusManifest } from './corpus-manifest.ts';
 import { tempPathFor, writeFileAtomic, writeJsonAtomic } from '../util/atomic.ts';
 import { hashJson } from '../util/hash.ts';
+import { linkOrCopy } from '../util/link-or-copy.ts';
 import type { WorkContext } from '../util/work-context.ts';
 import { corpusEntry } from './corpus-entry.ts';
 import { mapPool } from './pool.ts';
@@ -42,7 +43,7 @@ export async function speakCorpus(
   const engine = p.engine ?? 'flite';
   const voice: Voice = { engine, command: p.engine_path ?? engine, voice: p.voice ?? DEFAULT_VOICE[engine], rate: p.rate, pitch: p.pitch };
   const offset = p.offset ?? 0;
-  const all = readSentences(resolveSentenceFile(p.sentences ?? DEFAULT_SENTENCES, ctx.projectDir));
+  const all = readSentences(resolveSentenceFile(p.sentences ?? DEFAULT_SENTENCES, ctx.projectDir), 'speech-corpus');
   const chosen = all.slice(offset, p.count === undefined ? undefined : offset + p.count);
 
   const cacheDir = join(ctx.cacheDir, 'items', 'speech');
@@ -103,16 +104,5 @@ async function speakInto(voice: Voice, text: string, dest: string, signal: Abort
     renameSync(tmp, dest);
   } finally {
     rmSync(tmp, { force: true });
-  }
-}
-
-/** Hard link (no copy of the bytes); a copy when the cache is on another file system. */
-function linkOrCopy(from: string, to: string): void {
-  rmSync(to, { force: true });
-  try {
-    linkSync(from, to);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
-    copyFileSync(from, to);
   }
 }

@@ -4,8 +4,7 @@
 // runner (child processes) or by a test.
 import { fromPromise, sendParent, setup, assign } from 'xstate';
 import type { StepState } from './events.ts';
-
-export type StepOutcome = 'succeeded' | 'interrupted';
+import type { StepOutcome } from './step-process.ts';
 
 export interface StepMachineInput {
   name: string;

@@ -3,21 +3,22 @@
 // to ids. Features are cached per item under `${cacheDir}/items/features/<hash of (audio sha256,
 // feature config, FEATURE_CODE_VERSION)>/`, so a corpus that grew by 10 clips computes 10. The step
 // links the cached arrays into utts/<id>.{mel,mag}.npy and writes features.json last.
-import { copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, relative, isAbsolute } from 'node:path';
-import { DEFAULT_FEATURES, FEATURE_CODE_VERSION, TINY_FEATURES } from '../audio/features.ts';
+import { FEATURE_CODE_VERSION } from '../audio/features.ts';
 import { hasSpeakableText, normalizeText } from '../text/normalize.ts';
 import { textToIds } from '../text/vocab.ts';
 import { SkipReport, type OnError } from '../data/skip-report.ts';
 import { writeJsonAtomic } from '../util/atomic.ts';
 import { bundledModuleUrl, startBundledWorker } from '../util/bundled-worker.ts';
 import { hashJson } from '../util/hash.ts';
+import { linkOrCopy } from '../util/link-or-copy.ts';
 import { StepInterrupted, UserError } from '../errors.ts';
 import type { StepContext, StepKind } from './contract.ts';
 import type { JsonSchema } from '../util/json-schema.ts';
 import { readCorpus, type CorpusUtterance } from '../data/corpus-manifest.ts';
-import type { FeatureConfig } from '../audio/feature-config.ts';
+import { DEFAULT_FEATURES, TINY_FEATURES, type FeatureConfig } from '../audio/feature-config.ts';
 import type { FeatureIndex, FeatureUtterance } from '../data/feature-index.ts';
 import type { ItemMeta, ItemRequest, ItemResult, WorkerSetup } from './preprocess-worker.ts';
 
@@ -106,16 +107,6 @@ async function computeAll(requests: ItemRequest[], setup: WorkerSetup, count: nu
     })));
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
-  }
-}
-
-/** Hardlink (same file system) or copy. */
-function linkOrCopy(from: string, to: string): void {
-  rmSync(to, { force: true });
-  try {
-    linkSync(from, to);
-  } catch {
-    copyFileSync(from, to);
   }
 }
 

@@ -1,10 +1,9 @@
 // `synthesize`: speak sentences with a trained Text2Mel (+ SSRN) — design note §6. Writes
 // wavs/<id>.wav, plots/<id>.alignment.png, plots/<id>.mel.png and synthesis.json (SynthesisIndex);
 // reports progress in sentences and the real-time factor (audio seconds / wall seconds).
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '../util/atomic.ts';
-import { resolveSentenceFile } from '../data/sentence-list.ts';
+import { readSentences, resolveSentenceFile } from '../data/sentence-list.ts';
 import { UserError } from '../errors.ts';
 import type { StepContext, StepKind } from './contract.ts';
 import type { JsonSchema } from '../util/json-schema.ts';
@@ -56,11 +55,7 @@ function inputDir(ctx: StepContext<SynthesizeParams>, param: 'text2mel' | 'ssrn'
 
 function sentencesOf(p: SynthesizeParams, projectDir: string): string[] {
   if (Array.isArray(p.sentences)) return p.sentences;
-  const file = resolveSentenceFile(p.sentences, projectDir);
-  if (!existsSync(file)) throw new UserError(`synthesize: sentence file ${file} not found`);
-  const lines = readFileSync(file, 'utf8').split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
-  if (lines.length === 0) throw new UserError(`synthesize: sentence file ${file} has no sentences`);
-  return lines;
+  return readSentences(resolveSentenceFile(p.sentences, projectDir), 'synthesize');
 }
 
 async function run(ctx: StepContext<SynthesizeParams>): Promise<void> {

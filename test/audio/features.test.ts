@@ -1,7 +1,8 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { computeFeatures, DEFAULT_FEATURES, TINY_FEATURES } from '../../src/audio/features.ts';
+import { computeFeatures } from '../../src/audio/features.ts';
+import { DEFAULT_FEATURES, TINY_FEATURES } from '../../src/audio/feature-config.ts';
 import { mixToMono, readWav } from '../../src/audio/wav.ts';
 import { readNpy } from '../../src/util/npy.ts';
 

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { computeFeatures, preEmphasis, TINY_FEATURES } from '../../src/audio/features.ts';
+import { computeFeatures, preEmphasis } from '../../src/audio/features.ts';
+import { TINY_FEATURES } from '../../src/audio/feature-config.ts';
 import { deEmphasis, griffinLim, magnitudeToWave, spectralConvergence, stftParamsOf } from '../../src/audio/griffin-lim.ts';
 import { stftMagnitude } from '../../src/audio/stft.ts';
 import { trimSilence } from '../../src/audio/trim.ts';

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { computeFeatures, filterbankOf, preEmphasis, TINY_FEATURES } from '../../src/audio/features.ts';
+import { computeFeatures, filterbankOf, preEmphasis } from '../../src/audio/features.ts';
+import { TINY_FEATURES } from '../../src/audio/feature-config.ts';
 import { magnitudeToWave, stftParamsOf } from '../../src/audio/griffin-lim.ts';
 import { applyMel } from '../../src/audio/mel.ts';
 import { melNormToMagNorm, melToLinear } from '../../src/audio/mel-inverse.ts';

@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { createActor, fromPromise } from 'xstate';
 import { runMachine, type MachineStep } from '../../src/runner/run.machine.ts';
-import { stepMachine, type StepOutcome } from '../../src/runner/step.machine.ts';
+import { stepMachine } from '../../src/runner/step.machine.ts';
+import type { StepOutcome } from '../../src/runner/step-process.ts';
 
 function harness(steps: MachineStep[], jobs = 2) {
   const pending = new Map<string, (o: StepOutcome) => void>();

@@ -8,8 +8,8 @@ import { trainText2Mel } from '../../src/steps/train-text2mel.ts';
 import { trainSsrn } from '../../src/steps/train-ssrn.ts';
 import { readWav } from '../../src/audio/wav.ts';
 import { sayCommand } from '../../src/commands/say.ts';
-import { makeTempDir } from '../helpers/make-context.ts';
-import { writeSyntheticFeatures, makeContext as makeTrainContext } from '../steps/train-fixtures.ts';
+import { makeContext, makeTempDir } from '../helpers/make-context.ts';
+import { writeSyntheticFeatures } from '../steps/train-fixtures.ts';
 
 const PIPELINE = `name: t
 steps:
@@ -41,9 +41,9 @@ beforeAll(async () => {
   const features = writeSyntheticFeatures(makeTempDir('say-feat-'), { utterances: 10 });
   const common = { steps: 2, batch_size: 4, validation: 2, log_every: 2, plot_every: 100, checkpoint_every: 100 };
   t2m = makeTempDir('say-t2m-');
-  await trainText2Mel.run(makeTrainContext(t2m, { features }, { ...common, config: { base: 'tiny', e: 16, d: 16 } }));
+  await trainText2Mel.run(makeContext({ ...common, config: { base: 'tiny', e: 16, d: 16 } }, { outDir: t2m, inputs: { features } }));
   ssrn = makeTempDir('say-ssrn-');
-  await trainSsrn.run(makeTrainContext(ssrn, { features }, { ...common, config: { base: 'tiny', c: 16 } }));
+  await trainSsrn.run(makeContext({ ...common, config: { base: 'tiny', c: 16 } }, { outDir: ssrn, inputs: { features } }));
   root = makeTempDir('say-');
   pipeline = join(root, 'voice.yaml');
   writeFileSync(pipeline, PIPELINE);

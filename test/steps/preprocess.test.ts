@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { computeFeatures, TINY_FEATURES } from '../../src/audio/features.ts';
+import { computeFeatures } from '../../src/audio/features.ts';
+import { TINY_FEATURES } from '../../src/audio/feature-config.ts';
 import { encodeWav, type WavEncoding } from '../../src/audio/wav.ts';
 import { StepInterrupted, UserError } from '../../src/errors.ts';
 import { readFeatures } from '../../src/data/feature-index.ts';
@@ -138,9 +139,8 @@ describe('preprocess step', () => {
   it('stops with StepInterrupted when the run is aborted, writing no features.json', async () => {
     const corpus = makeTempDir('corpus-');
     writeCorpus(corpus, [clip('a', 0.5, 150), clip('b', 0.5, 160)]);
-    const abort = new AbortController();
-    abort.abort();
-    const ctx = makeContext<PreprocessParams>({ config: 'tiny', workers: 1 }, { inputs: { corpus }, signal: abort.signal });
+    const ctx = makeContext<PreprocessParams>({ config: 'tiny', workers: 1 }, { inputs: { corpus } });
+    ctx.abort.abort();
     await expect(preprocess.run(ctx)).rejects.toThrow(StepInterrupted);
     expect(() => readFeatures(ctx.outDir)).toThrow(/missing/);
   }, 60_000);

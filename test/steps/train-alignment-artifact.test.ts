@@ -4,7 +4,8 @@ import { trainText2Mel } from '../../src/steps/train-text2mel.ts';
 import { selectBackend } from '../../src/models/backend.ts';
 import { readAlignmentMatrix } from '../../src/ui/dashboard/alignment-file.ts';
 import { shadeAlignment } from '../../src/ui/dashboard/heatmap.ts';
-import { writeSyntheticFeatures, tempDir, makeContext } from './train-fixtures.ts';
+import { makeContext, makeTempDir } from '../helpers/make-context.ts';
+import { writeSyntheticFeatures } from './train-fixtures.ts';
 
 beforeAll(async () => {
   await selectBackend('wasm');
@@ -12,8 +13,8 @@ beforeAll(async () => {
 
 describe('train-text2mel alignment artifact', () => {
   it('writes the validation alignment as a matrix the dashboard heatmap reads', async () => {
-    const features = writeSyntheticFeatures(tempDir('feat'), { utterances: 8 });
-    const ctx = makeContext(tempDir('align'), { features }, { config: { base: 'tiny', e: 16, d: 16 }, steps: 2, batch_size: 4, validation: 2, plot_every: 1 });
+    const features = writeSyntheticFeatures(makeTempDir('feat-'), { utterances: 8 });
+    const ctx = makeContext({ config: { base: 'tiny', e: 16, d: 16 }, steps: 2, batch_size: 4, validation: 2, plot_every: 1 }, { outDir: makeTempDir('align-'), inputs: { features } });
     await trainText2Mel.run(ctx);
     const path = ctx.artifacts.find((p) => p.endsWith('alignment-latest.json'));
     expect(path).toBeDefined();

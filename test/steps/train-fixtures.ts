@@ -1,29 +1,19 @@
-// Synthetic feature sets and a real StepContext for the training-step tests. Each character has
+// Synthetic feature sets for the training-step tests (their context: test/helpers/make-context.ts).
+// Each character has
 // its own mel pattern held for 2 reduced frames, so text and audio align along the diagonal and
 // the alignment is learnable; magnitudes are the mel frame spread over the linear bins.
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeNpy } from '../../src/util/npy.ts';
 import { writeJsonAtomic } from '../../src/util/atomic.ts';
-import type { FeatureConfig } from '../../src/audio/feature-config.ts';
+import { TINY_FEATURES, type FeatureConfig } from '../../src/audio/feature-config.ts';
 import type { FeatureIndex } from '../../src/data/feature-index.ts';
-import type { StepContext } from '../../src/steps/contract.ts';
 import { Rng } from '../../src/models/rng.ts';
-
-export const TINY_FEATURE_CONFIG: FeatureConfig = {
-  sample_rate: 16000, n_fft: 512, hop_length: 200, win_length: 400, n_mels: 40,
-  fmin: 0, fmax: 8000, preemphasis: 0.97, ref_db: 20, max_db: 100, r: 4, top_db: 60,
-};
-
-export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `vcpipe-${prefix}-`));
-}
 
 export function writeSyntheticFeatures(
   dir: string, opts: { utterances: number; config?: FeatureConfig; minChars?: number; maxChars?: number; seed?: number },
 ): string {
-  const cfg = opts.config ?? TINY_FEATURE_CONFIG;
+  const cfg = opts.config ?? TINY_FEATURES;
   const rng = new Rng(opts.seed ?? 7);
   const F = cfg.n_mels, bins = cfg.n_fft / 2 + 1;
   const patterns = Array.from({ length: 32 }, () => Float32Array.from({ length: F }, () => 0.1 + 0.8 * rng.next()));
@@ -48,26 +38,4 @@ export function writeSyntheticFeatures(
   }
   writeJsonAtomic(join(dir, 'features.json'), index);
   return dir;
-}
-
-export interface RecordingContext<P> extends StepContext<P> {
-  metrics: { name: string; value: number; at?: number }[];
-  logs: string[];
-  warnings: string[];
-  artifacts: string[];
-  abort: AbortController;
-}
-
-export function makeContext<P>(outDir: string, inputs: Record<string, string>, params: P, backend = 'wasm'): RecordingContext<P> {
-  const abort = new AbortController();
-  const ctx: RecordingContext<P> = {
-    name: 'train', params, inputs, outDir, projectDir: outDir, cacheDir: outDir, backend,
-    signal: abort.signal, abort, metrics: [], logs: [], warnings: [], artifacts: [],
-    progress() {},
-    metric(name, value, at) { ctx.metrics.push({ name, value, at }); },
-    artifact(path) { ctx.artifacts.push(path); },
-    log(m) { ctx.logs.push(m); },
-    warn(m) { ctx.warnings.push(m); },
-  };
-  return ctx;
 }

@@ -6,7 +6,9 @@ import { trainSsrn } from '../../src/steps/train-ssrn.ts';
 import type { TrainParams } from '../../src/training/params.ts';
 import { selectBackend } from '../../src/models/backend.ts';
 import { loadTrainedModel } from '../../src/models/load-trained.ts';
-import { writeSyntheticFeatures, tempDir, makeContext, TINY_FEATURE_CONFIG } from './train-fixtures.ts';
+import { makeContext, makeTempDir } from '../helpers/make-context.ts';
+import { TINY_FEATURES } from '../../src/audio/feature-config.ts';
+import { writeSyntheticFeatures } from './train-fixtures.ts';
 
 // Learning tests (the slow ones): tiny networks on synthetic utterances whose alignment is learnable.
 const metricsOf = (dir: string) => readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>);
@@ -14,16 +16,16 @@ const metricsOf = (dir: string) => readFileSync(join(dir, 'metrics.jsonl'), 'utf
 let features: string;
 beforeAll(async () => {
   await selectBackend('wasm');
-  features = writeSyntheticFeatures(tempDir('feat'), { utterances: 12 });
+  features = writeSyntheticFeatures(makeTempDir('feat-'), { utterances: 12 });
 });
 
 describe('train-text2mel learns', () => {
   it('overfits a few utterances: L1 falls and the attention becomes diagonal', async () => {
-    const few = writeSyntheticFeatures(tempDir('few'), { utterances: 14, minChars: 3, maxChars: 8 });
-    const out = tempDir('overfit');
-    const ctx = makeContext<TrainParams>(out, { features: few }, {
+    const few = writeSyntheticFeatures(makeTempDir('few-'), { utterances: 14, minChars: 3, maxChars: 8 });
+    const out = makeTempDir('overfit-');
+    const ctx = makeContext<TrainParams>({
       config: 'tiny', steps: 80, batch_size: 4, validation: 2, lr: 3e-3, warmup: 30, log_every: 20, plot_every: 80, checkpoint_every: 100,
-    });
+    }, { outDir: out, inputs: { features: few } });
     await trainText2Mel.run(ctx);
     const m = metricsOf(out);
     // measured: L1 0.304 → 0.237, diagonality 0.30 → 0.51
@@ -45,14 +47,14 @@ describe('train-text2mel learns', () => {
 
 describe('train-ssrn learns', () => {
   it('loss falls on random crops and model.json loads', async () => {
-    const out = tempDir('ssrn');
-    await trainSsrn.run(makeContext(out, { features }, { config: 'tiny', steps: 40, batch_size: 4, validation: 2, crop_frames: 8, lr: 2e-3, warmup: 20, log_every: 10 }));
+    const out = makeTempDir('ssrn-');
+    await trainSsrn.run(makeContext({ config: 'tiny', steps: 40, batch_size: 4, validation: 2, crop_frames: 8, lr: 2e-3, warmup: 20, log_every: 10 }, { outDir: out, inputs: { features } }));
     const m = metricsOf(out);
     expect(m.at(-1)!.l1).toBeLessThan(0.8 * m[0].l1);
     expect(m.at(-1)!.val_loss).toBeLessThan(m[0].val_loss);
     const loaded = loadTrainedModel(out);
     expect(loaded.network).toBe('ssrn');
-    expect(loaded.features).toEqual(TINY_FEATURE_CONFIG);
+    expect(loaded.features).toEqual(TINY_FEATURES);
     loaded.model.store.dispose();
   });
 

@@ -9,7 +9,9 @@ import { trainSsrn } from '../../src/steps/train-ssrn.ts';
 import { UserError } from '../../src/errors.ts';
 import type { TrainParams } from '../../src/training/params.ts';
 import { readWav } from '../../src/audio/wav.ts';
-import { writeSyntheticFeatures, tempDir, makeContext, TINY_FEATURE_CONFIG } from './train-fixtures.ts';
+import { makeContext, makeTempDir } from '../helpers/make-context.ts';
+import { TINY_FEATURES } from '../../src/audio/feature-config.ts';
+import { writeSyntheticFeatures } from './train-fixtures.ts';
 
 // maxT 12: an untrained decoder runs to max_T, so this bounds each preview's length and time.
 const D16 = { base: 'tiny', e: 16, d: 16, maxT: 12 };
@@ -20,18 +22,18 @@ let features: string;
 let ssrn: string;
 beforeAll(async () => {
   await selectBackend('wasm');
-  features = writeSyntheticFeatures(tempDir('preview-feat'), { utterances: 10 });
-  ssrn = tempDir('preview-ssrn');
-  await trainSsrn.run(makeContext(ssrn, { features }, { ...COMMON, steps: 2, config: { base: 'tiny', c: 16 } }));
+  features = writeSyntheticFeatures(makeTempDir('preview-feat-'), { utterances: 10 });
+  ssrn = makeTempDir('preview-ssrn-');
+  await trainSsrn.run(makeContext({ ...COMMON, steps: 2, config: { base: 'tiny', c: 16 } }, { outDir: ssrn, inputs: { features } }));
 });
 
 const previewSteps = (dir: string) => (existsSync(join(dir, 'previews')) ? readdirSync(join(dir, 'previews')).sort() : []);
 
 describe('training previews', () => {
   it('speaks the preview sentences at every second checkpoint with the SSRN, as WAVs and alignment PNGs', async () => {
-    const out = tempDir('preview-t2m');
+    const out = makeTempDir('preview-t2m-');
     const params: TrainParams = { ...COMMON, config: D16, steps: 8, checkpoint_every: 2, preview: SENTENCES, preview_every: 2, preview_ssrn: 'ssrn' };
-    const ctx = makeContext(out, { features, ssrn }, params);
+    const ctx = makeContext(params, { outDir: out, inputs: { features, ssrn } });
     await trainText2Mel.run(ctx);
 
     // Checkpoints at 2, 4, 6, 8: the 2nd and 4th are previewed.
@@ -39,8 +41,8 @@ describe('training previews', () => {
     for (const step of ['step-0000004', 'step-0000008']) {
       for (const id of ['s01', 's02']) {
         const wav = readWav(join(out, 'previews', step, 'wavs', `${id}.wav`));
-        expect(wav.sampleRate).toBe(TINY_FEATURE_CONFIG.sample_rate);
-        expect(wav.channels[0].length).toBeGreaterThan(TINY_FEATURE_CONFIG.hop_length * 4);
+        expect(wav.sampleRate).toBe(TINY_FEATURES.sample_rate);
+        expect(wav.channels[0].length).toBeGreaterThan(TINY_FEATURES.hop_length * 4);
         expect(existsSync(join(out, 'previews', step, 'plots', `${id}.alignment.png`))).toBe(true);
         expect(ctx.artifacts).toContain(join(out, 'previews', step, 'wavs', `${id}.wav`));
         expect(ctx.artifacts).toContain(join(out, 'previews', step, 'plots', `${id}.alignment.png`));
@@ -53,8 +55,8 @@ describe('training previews', () => {
   });
 
   it('without an SSRN previews through the mel pseudo-inverse', async () => {
-    const out = tempDir('preview-mel');
-    const ctx = makeContext(out, { features }, { ...COMMON, config: D16, steps: 2, checkpoint_every: 2, preview: ['Just one.'] } as TrainParams);
+    const out = makeTempDir('preview-mel-');
+    const ctx = makeContext({ ...COMMON, config: D16, steps: 2, checkpoint_every: 2, preview: ['Just one.'] } as TrainParams, { outDir: out, inputs: { features } });
     await trainText2Mel.run(ctx);
     expect(previewSteps(out)).toEqual(['step-0000002']);
     expect(readWav(join(out, 'previews', 'step-0000002', 'wavs', 's01.wav')).channels[0].length).toBeGreaterThan(0);
@@ -62,8 +64,8 @@ describe('training previews', () => {
   });
 
   it('a preview_ssrn outside needs is refused before any step trains', async () => {
-    const out = tempDir('preview-bad');
-    const ctx = makeContext(out, { features }, { ...COMMON, config: D16, steps: 4, checkpoint_every: 2, preview: SENTENCES, preview_ssrn: 'vocoder' } as TrainParams);
+    const out = makeTempDir('preview-bad-');
+    const ctx = makeContext({ ...COMMON, config: D16, steps: 4, checkpoint_every: 2, preview: SENTENCES, preview_ssrn: 'vocoder' } as TrainParams, { outDir: out, inputs: { features } });
     const err = await trainText2Mel.run(ctx).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
     expect((err as Error).message).toBe("preview_ssrn: 'vocoder' is not among this step's needs (features)");

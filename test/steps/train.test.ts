@@ -10,7 +10,9 @@ import { selectBackend, tf } from '../../src/models/backend.ts';
 import { Text2Mel } from '../../src/models/text2mel.ts';
 import { TEXT2MEL_TINY } from '../../src/models/config.ts';
 import { loadTrainedModel } from '../../src/models/load-trained.ts';
-import { writeSyntheticFeatures, tempDir, makeContext, TINY_FEATURE_CONFIG } from './train-fixtures.ts';
+import { makeContext, makeTempDir } from '../helpers/make-context.ts';
+import { TINY_FEATURES } from '../../src/audio/feature-config.ts';
+import { writeSyntheticFeatures } from './train-fixtures.ts';
 
 const D16 = { base: 'tiny', e: 16, d: 16 };
 const metricsOf = (dir: string) => readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>);
@@ -18,18 +20,18 @@ const metricsOf = (dir: string) => readFileSync(join(dir, 'metrics.jsonl'), 'utf
 let features: string;
 beforeAll(async () => {
   await selectBackend('wasm');
-  features = writeSyntheticFeatures(tempDir('feat'), { utterances: 12 });
+  features = writeSyntheticFeatures(makeTempDir('feat-'), { utterances: 12 });
 });
 
 describe('train-text2mel', () => {
   it('resumes exactly: k steps, interrupt, resume to 2k in a new process = 2k straight', async () => {
     const k = 5;
     const params: TrainParams = { config: D16, steps: 2 * k, batch_size: 4, validation: 2, log_every: 1, checkpoint_every: 100, plot_every: 100, seed: 3 };
-    const straight = tempDir('straight');
-    await trainText2Mel.run(makeContext(straight, { features }, params));
+    const straight = makeTempDir('straight-');
+    await trainText2Mel.run(makeContext(params, { outDir: straight, inputs: { features } }));
 
-    const resumed = tempDir('resumed');
-    const ctx = makeContext<TrainParams>(resumed, { features }, params);
+    const resumed = makeTempDir('resumed-');
+    const ctx = makeContext<TrainParams>(params, { outDir: resumed, inputs: { features } });
     const metric = ctx.metric;
     ctx.metric = (name, value, at) => {
       metric(name, value, at);
@@ -41,8 +43,8 @@ describe('train-text2mel', () => {
     const root = resolve(import.meta.dirname, '../..');
     const code = `
       const { trainText2Mel } = await import(${JSON.stringify(join(root, 'src/steps/train-text2mel.ts'))});
-      const { makeContext } = await import(${JSON.stringify(join(root, 'test/steps/train-fixtures.ts'))});
-      await trainText2Mel.run(makeContext(${JSON.stringify(resumed)}, { features: ${JSON.stringify(features)} }, ${JSON.stringify(params)}));`;
+      const { makeContext } = await import(${JSON.stringify(join(root, 'test/helpers/make-context.ts'))});
+      await trainText2Mel.run(makeContext(${JSON.stringify(params)}, { outDir: ${JSON.stringify(resumed)}, inputs: { features: ${JSON.stringify(features)} } }));`;
     execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: root, stdio: 'pipe' });
 
     const a = metricsOf(straight), b = metricsOf(resumed);
@@ -53,8 +55,8 @@ describe('train-text2mel', () => {
   });
 
   it('freezing keeps frozen variables bit-identical', async () => {
-    const out = tempDir('freeze');
-    await trainText2Mel.run(makeContext(out, { features }, { config: D16, steps: 3, batch_size: 4, validation: 2, seed: 5, freeze: ['TextEnc', 'Text2Mel/AudioDec/HC_6'] }));
+    const out = makeTempDir('freeze-');
+    await trainText2Mel.run(makeContext({ config: D16, steps: 3, batch_size: 4, validation: 2, seed: 5, freeze: ['TextEnc', 'Text2Mel/AudioDec/HC_6'] }, { outDir: out, inputs: { features } }));
     const init = new Text2Mel({ ...TEXT2MEL_TINY, e: 16, d: 16 }, 5);
     const trained = loadTrainedModel(out, 'latest');
     let frozen = 0, moved = 0;
@@ -72,10 +74,10 @@ describe('train-text2mel', () => {
   });
 
   it('init_from copies the weights exactly, and a mismatch names the tensor and both shapes', async () => {
-    const a = tempDir('init-a');
-    await trainText2Mel.run(makeContext(a, { features }, { config: D16, steps: 2, batch_size: 4, validation: 2 }));
-    const b = tempDir('init-b');
-    await trainText2Mel.run(makeContext(b, { features, a }, { config: D16, steps: 1, batch_size: 4, validation: 2, init_from: 'a', keep_checkpoints: 5 }));
+    const a = makeTempDir('init-a-');
+    await trainText2Mel.run(makeContext({ config: D16, steps: 2, batch_size: 4, validation: 2 }, { outDir: a, inputs: { features } }));
+    const b = makeTempDir('init-b-');
+    await trainText2Mel.run(makeContext({ config: D16, steps: 1, batch_size: 4, validation: 2, init_from: 'a', keep_checkpoints: 5 }, { outDir: b, inputs: { features, a } }));
     const src = loadTrainedModel(a, 'latest');
     const start = loadTrainedModel(b, 0);
     for (const [name, v] of src.model.store.vars) {
@@ -85,29 +87,29 @@ describe('train-text2mel', () => {
     src.model.store.dispose();
     start.model.store.dispose();
 
-    const c = tempDir('init-c');
-    const bad = trainText2Mel.run(makeContext(c, { features, a }, { config: { base: 'tiny', e: 16, d: 24 }, steps: 1, batch_size: 4, validation: 2, init_from: 'a' }));
+    const c = makeTempDir('init-c-');
+    const bad = trainText2Mel.run(makeContext({ config: { base: 'tiny', e: 16, d: 24 }, steps: 1, batch_size: 4, validation: 2, init_from: 'a' }, { outDir: c, inputs: { features, a } }));
     await expect(bad).rejects.toThrow(/Text2Mel\/TextEnc\/C_2\/kernel has shape \[1, 16, 32\] but the model expects \[1, 16, 48\]/);
   });
 
   it('rejects features that do not match the model, naming both values', async () => {
-    const out = tempDir('mismatch');
-    const run = trainText2Mel.run(makeContext(out, { features }, { config: 'default', steps: 1 }));
+    const out = makeTempDir('mismatch-');
+    const run = trainText2Mel.run(makeContext({ config: 'default', steps: 1 }, { outDir: out, inputs: { features } }));
     await expect(run).rejects.toThrow(/n_mels = 40 .* expects 80/);
     await expect(run).rejects.toBeInstanceOf(UserError);
   });
 
   it('shrinks validation and batch on a small dataset, refuses fewer than 2 utterances', async () => {
-    const small = writeSyntheticFeatures(tempDir('small'), { utterances: 3 });
-    const ctx = makeContext<TrainParams>(tempDir('small-out'), { features: small }, { config: D16, steps: 1, batch_size: 8, validation: 4 });
+    const small = writeSyntheticFeatures(makeTempDir('small-'), { utterances: 3 });
+    const ctx = makeContext<TrainParams>({ config: D16, steps: 1, batch_size: 8, validation: 4 }, { outDir: makeTempDir('small-out-'), inputs: { features: small } });
     await trainText2Mel.run(ctx);
     expect(ctx.warnings.join('\n')).toMatch(/validation set shrunk from 4 to 1[\s\S]*batch_size lowered from 8 to 2/);
-    const one = writeSyntheticFeatures(tempDir('one'), { utterances: 1 });
-    await expect(trainText2Mel.run(makeContext(tempDir('one-out'), { features: one }, { config: D16, steps: 1 }))).rejects.toThrow(/at least 2/);
+    const one = writeSyntheticFeatures(makeTempDir('one-'), { utterances: 1 });
+    await expect(trainText2Mel.run(makeContext({ config: D16, steps: 1 }, { outDir: makeTempDir('one-out-'), inputs: { features: one } }))).rejects.toThrow(/at least 2/);
   });
 
   it('stops on a NaN loss with a clear message', async () => {
-    const nan = writeSyntheticFeatures(tempDir('nan'), { utterances: 4 });
+    const nan = writeSyntheticFeatures(makeTempDir('nan-'), { utterances: 4 });
     const { writeNpy } = await import('../../src/util/npy.ts');
     for (let u = 0; u < 4; u++) {
       const path = join(nan, 'utts', `u00${u}.mel.npy`);
@@ -116,22 +118,22 @@ describe('train-text2mel', () => {
       arr.data[0] = NaN;
       writeNpy(path, arr.data, arr.shape);
     }
-    const run = trainText2Mel.run(makeContext(tempDir('nan-out'), { features: nan }, { config: D16, steps: 2, batch_size: 2, validation: 0 }));
+    const run = trainText2Mel.run(makeContext({ config: D16, steps: 2, batch_size: 2, validation: 0 }, { outDir: makeTempDir('nan-out-'), inputs: { features: nan } }));
     await expect(run).rejects.toThrow(/loss became NaN at step 1 .*no checkpoint was written yet.*Lower lr/);
   });
 
   it('warns when the attention is not diagonal by align_by, or stops with on_no_alignment: stop', async () => {
     const base: TrainParams = { config: D16, steps: 2, batch_size: 4, validation: 2, log_every: 1, align_by: 1 };
-    const ctx = makeContext<TrainParams>(tempDir('align'), { features }, base);
+    const ctx = makeContext<TrainParams>(base, { outDir: makeTempDir('align-'), inputs: { features } });
     await trainText2Mel.run(ctx);
     expect(ctx.warnings.join('\n')).toMatch(/not diagonal by step 1 .*lower the learning rate/);
-    await expect(trainText2Mel.run(makeContext(tempDir('align-stop'), { features }, { ...base, on_no_alignment: 'stop' }))).rejects.toThrow(/check that the transcripts/);
+    await expect(trainText2Mel.run(makeContext({ ...base, on_no_alignment: 'stop' }, { outDir: makeTempDir('align-stop-'), inputs: { features } }))).rejects.toThrow(/check that the transcripts/);
   });
 });
 
 describe('train-ssrn', () => {
   it('rejects features whose n_fft does not match', async () => {
-    const odd = writeSyntheticFeatures(tempDir('odd'), { utterances: 4, config: { ...TINY_FEATURE_CONFIG, n_fft: 256 } });
-    await expect(trainSsrn.run(makeContext(tempDir('odd-out'), { features: odd }, { config: 'tiny', steps: 1 }))).rejects.toThrow(/n_fft\/2\+1 = 129 .* expects 257/);
+    const odd = writeSyntheticFeatures(makeTempDir('odd-'), { utterances: 4, config: { ...TINY_FEATURES, n_fft: 256 } });
+    await expect(trainSsrn.run(makeContext({ config: 'tiny', steps: 1 }, { outDir: makeTempDir('odd-out-'), inputs: { features: odd } }))).rejects.toThrow(/n_fft\/2\+1 = 129 .* expects 257/);
   });
 });

@@ -11,10 +11,11 @@ import { UserError } from '../../src/errors.ts';
 import { readSynthesis } from '../../src/synthesis/synthesis-index.ts';
 import { readWav } from '../../src/audio/wav.ts';
 import { makeContext, makeTempDir } from '../helpers/make-context.ts';
-import { writeSyntheticFeatures, makeContext as makeTrainContext, TINY_FEATURE_CONFIG } from '../steps/train-fixtures.ts';
+import { TINY_FEATURES } from '../../src/audio/feature-config.ts';
+import { writeSyntheticFeatures } from '../steps/train-fixtures.ts';
 
 const MAX_FRAMES = 24;
-const { r, hop_length: hop, sample_rate: sr } = TINY_FEATURE_CONFIG;
+const { r, hop_length: hop, sample_rate: sr } = TINY_FEATURES;
 let text2mel: string;
 let ssrn: string;
 
@@ -23,13 +24,13 @@ beforeAll(async () => {
   const features = writeSyntheticFeatures(makeTempDir('synth-feat-'), { utterances: 10 });
   const common = { steps: 3, batch_size: 4, validation: 2, log_every: 3, plot_every: 100, checkpoint_every: 100 };
   text2mel = makeTempDir('synth-t2m-');
-  await trainText2Mel.run(makeTrainContext(text2mel, { features }, { ...common, config: { base: 'tiny', e: 16, d: 16 } }));
+  await trainText2Mel.run(makeContext({ ...common, config: { base: 'tiny', e: 16, d: 16 } }, { outDir: text2mel, inputs: { features } }));
   ssrn = makeTempDir('synth-ssrn-');
-  await trainSsrn.run(makeTrainContext(ssrn, { features }, { ...common, config: { base: 'tiny', c: 16 } }));
+  await trainSsrn.run(makeContext({ ...common, config: { base: 'tiny', c: 16 } }, { outDir: ssrn, inputs: { features } }));
 });
 
 function stepContext(params: SynthesizeParams, inputs = { t2m: text2mel, ssrn }) {
-  const ctx = makeContext<SynthesizeParams>(params, { name: 'speak', inputs });
+  const ctx = makeContext<SynthesizeParams>(params, { name: 'speak', inputs, backend: 'cpu' });
   ctx.backend = 'wasm';
   return ctx;
 }
