@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, relative, isAbsolute } from 'node:path';
 import { FEATURE_CODE_VERSION } from '../audio/features.ts';
+import { TEXT2MEL_DEFAULT, TEXT2MEL_TINY } from '../models/config.ts';
 import { hasSpeakableText, normalizeText } from '../text/normalize.ts';
 import { textToIds } from '../text/vocab.ts';
 import { SkipReport, type OnError } from '../data/skip-report.ts';
@@ -35,7 +36,11 @@ export interface PreprocessParams extends FeatureOverrides {
 }
 
 const CONFIG_FIELDS: (keyof FeatureConfig)[] = ['sample_rate', 'n_fft', 'hop_length', 'win_length', 'n_mels', 'fmin', 'fmax', 'preemphasis', 'ref_db', 'max_db', 'r', 'top_db'];
-const LIMITS = { default: { max_frames: 210, max_chars: 180 }, tiny: { max_frames: 64, max_chars: 64 } };
+// The longest clip and text a model of each size is built for (max_T, max_N of models/config.ts).
+const LIMITS = {
+  default: { max_frames: TEXT2MEL_DEFAULT.maxT, max_chars: TEXT2MEL_DEFAULT.maxN },
+  tiny: { max_frames: TEXT2MEL_TINY.maxT, max_chars: TEXT2MEL_TINY.maxN },
+};
 
 export const paramsSchema: JsonSchema = {
   type: 'object',
@@ -54,8 +59,8 @@ export const paramsSchema: JsonSchema = {
     max_db: { type: 'number', exclusiveMinimum: 0, description: 'dynamic range of the normalisation, dB' },
     r: { type: 'integer', minimum: 1, description: 'reduction factor of the mel frames' },
     top_db: { type: 'number', exclusiveMinimum: 0, description: 'silence trimming threshold below the loudest frame, dB' },
-    max_frames: { type: 'integer', minimum: 1, description: 'drop clips longer than this many reduced frames (default 210; tiny 64)' },
-    max_chars: { type: 'integer', minimum: 2, description: 'drop texts longer than this many symbols incl. the end symbol (default 180; tiny 64)' },
+    max_frames: { type: 'integer', minimum: 1, description: `drop clips longer than this many reduced frames (default ${LIMITS.default.max_frames}; tiny ${LIMITS.tiny.max_frames})` },
+    max_chars: { type: 'integer', minimum: 2, description: `drop texts longer than this many symbols incl. the end symbol (default ${LIMITS.default.max_chars}; tiny ${LIMITS.tiny.max_chars})` },
     on_error: { enum: ['skip', 'fail'], default: 'skip', description: 'skip unusable utterances with a warning, or stop the step' },
     workers: { type: 'integer', minimum: 1, description: 'feature worker threads (default: all cores)' },
   },

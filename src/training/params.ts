@@ -1,5 +1,10 @@
-// The `with:` block shared by train-text2mel and train-ssrn, its JSON Schema and its defaults.
+// The `with:` block shared by train-text2mel and train-ssrn, its JSON Schema, and its values
+// with the defaults (training/defaults.ts) filled in.
 import type { JsonSchema } from '../util/json-schema.ts';
+import { TRAIN_DEFAULTS } from './defaults.ts';
+
+const D = TRAIN_DEFAULTS.default;
+const T = TRAIN_DEFAULTS.tiny;
 
 export interface TrainParams {
   /** tiny | default | overrides on a base ({ base: tiny, d: 32, ... }). Default: matches the features. */
@@ -57,54 +62,55 @@ export function trainParamsSchema(network: 'text2mel' | 'ssrn'): JsonSchema {
       description: 'model size: tiny, default, or an object of overrides ({ base: tiny, d: 32 }); default: the size matching the features',
       oneOf: [{ enum: ['tiny', 'default'] }, { type: 'object' }],
     },
-    steps: posInt('total training steps (a budget: raising it continues the run)'),
-    batch_size: posInt('utterances per batch (default 32; tiny 16)'),
-    lr: { type: 'number', exclusiveMinimum: 0, description: 'peak learning rate η0 of the Noam schedule (default 0.001)' },
-    warmup: posInt('Noam warm-up steps (default 4000; tiny 400)'),
-    checkpoint_every: posInt('steps between checkpoints (default 1000)'),
-    keep_checkpoints: posInt('checkpoints kept besides the best one (default 3)'),
-    plot_every: posInt('steps between plots (default 500)'),
-    log_every: posInt('steps between logged metrics and validation (default 50)'),
-    validation: { type: 'integer', minimum: 0, description: 'held-out utterances for validation (default 8)' },
-    seed: { type: 'integer', description: 'seed of batching, dropout, crops and init (default 1)' },
+    steps: posInt(`total training steps (a budget: raising it continues the run; default ${D.steps}; tiny ${T.steps})`),
+    batch_size: posInt(`utterances per batch (default ${D.batchSize}; tiny ${T.batchSize})`),
+    lr: { type: 'number', exclusiveMinimum: 0, description: `peak learning rate η0 of the Noam schedule (default ${D.lr})` },
+    warmup: posInt(`Noam warm-up steps (default ${D.warmup}; tiny ${T.warmup})`),
+    checkpoint_every: posInt(`steps between checkpoints (default ${D.checkpointEvery})`),
+    keep_checkpoints: posInt(`checkpoints kept besides the best one (default ${D.keepCheckpoints})`),
+    plot_every: posInt(`steps between plots (default ${D.plotEvery})`),
+    log_every: posInt(`steps between logged metrics and validation (default ${D.logEvery})`),
+    validation: { type: 'integer', minimum: 0, description: `held-out utterances for validation (default ${D.validation})` },
+    seed: { type: 'integer', description: `seed of batching, dropout, crops and init (default ${D.seed})` },
     init_from: { type: 'string', description: 'name of an upstream training step (in needs) whose weights start this run' },
     freeze: { type: 'array', items: { type: 'string' }, description: 'layer name prefixes that get no updates, e.g. TextEnc or Text2Mel/AudioDec/HC_7' },
-    finetune_steps: { type: 'integer', minimum: 0, description: 'when the dataset changed under a run that resumes or warm-starts (vcpipe watch), train this many steps past its checkpoint (default 500)' },
+    finetune_steps: { type: 'integer', minimum: 0, description: `when the dataset changed under a run that resumes or warm-starts (vcpipe watch), train this many steps past its checkpoint (default ${D.finetuneSteps})` },
   };
   if (network === 'text2mel') {
-    props.align_by = posInt('step by which the attention must be diagonal (default 3000; default config 20000)');
+    props.align_by = posInt(`step by which the attention must be diagonal (default ${D.alignBy}; tiny ${T.alignBy})`);
     props.on_no_alignment = { enum: ['warn', 'stop'], description: 'what to do when attention is not diagonal by align_by (default warn)' };
     props.guided_attention = { enum: ['per_utterance', 'ref'], description: "guided attention weights: per utterance (recommended) or REF's fixed grid" };
     props.preview = { type: 'array', items: { type: 'string' }, description: 'sentences spoken at checkpoints (previews/step-N/*.wav), to hear the voice improving' };
-    props.preview_every = posInt('checkpoints between previews (default 1: every checkpoint)');
+    props.preview_every = posInt(`checkpoints between previews (default ${D.previewEvery}: every checkpoint)`);
     props.preview_ssrn = { type: 'string', description: 'a finished SSRN training step (in needs) for previews; default: the mel pseudo-inverse' };
   } else {
-    props.crop_frames = posInt('reduced frames per training crop (default 64; tiny 16)');
+    props.crop_frames = posInt(`reduced frames per training crop (default ${D.cropFrames}; tiny ${T.cropFrames})`);
   }
   return { type: 'object', additionalProperties: false, properties: props };
 }
 
 export function resolveTrainParams(p: TrainParams, tiny: boolean): ResolvedTrainParams {
+  const d = tiny ? T : D;
   return {
-    steps: p.steps ?? (tiny ? 5000 : 200_000),
-    batchSize: p.batch_size ?? (tiny ? 16 : 32),
-    lr: p.lr ?? 1e-3,
-    warmup: p.warmup ?? (tiny ? 400 : 4000),
-    checkpointEvery: p.checkpoint_every ?? 1000,
-    keepCheckpoints: p.keep_checkpoints ?? 3,
-    plotEvery: p.plot_every ?? 500,
-    logEvery: p.log_every ?? 50,
-    validation: p.validation ?? 8,
-    seed: p.seed ?? 1,
+    steps: p.steps ?? d.steps,
+    batchSize: p.batch_size ?? d.batchSize,
+    lr: p.lr ?? d.lr,
+    warmup: p.warmup ?? d.warmup,
+    checkpointEvery: p.checkpoint_every ?? d.checkpointEvery,
+    keepCheckpoints: p.keep_checkpoints ?? d.keepCheckpoints,
+    plotEvery: p.plot_every ?? d.plotEvery,
+    logEvery: p.log_every ?? d.logEvery,
+    validation: p.validation ?? d.validation,
+    seed: p.seed ?? d.seed,
     initFrom: p.init_from,
     freeze: p.freeze ?? [],
-    cropFrames: p.crop_frames ?? (tiny ? 16 : 64),
-    alignBy: p.align_by ?? (tiny ? 3000 : 20_000),
+    cropFrames: p.crop_frames ?? d.cropFrames,
+    alignBy: p.align_by ?? d.alignBy,
     onNoAlignment: p.on_no_alignment ?? 'warn',
-    finetuneSteps: p.finetune_steps ?? 500,
+    finetuneSteps: p.finetune_steps ?? d.finetuneSteps,
     guidedAttention: p.guided_attention ?? 'per_utterance',
     preview: p.preview ?? [],
-    previewEvery: p.preview_every ?? 1,
+    previewEvery: p.preview_every ?? d.previewEvery,
     previewSsrn: p.preview_ssrn,
   };
 }
