@@ -2,7 +2,7 @@
 """numpy/scipy counterpart of the preprocess step for bench/preprocess-bench.ts.
 
 Usage: /usr/bin/python3 bench/preprocess_ref.py <corpus dir with corpus.json> <output dir> <tiny|default>
-Computes the design note section 2.2 features of every utterance on all cores (multiprocessing),
+Computes the docs/design.md §2.2 features of every utterance on all cores (multiprocessing),
 writes <id>.mel.npy / <id>.mag.npy into the output dir and prints one JSON line:
 {"files": n, "audio_seconds": s, "wall_seconds": w}. The feature code is test/reference/features_ref.py.
 """

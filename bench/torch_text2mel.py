@@ -1,6 +1,6 @@
 """One tiny Text2Mel or SSRN training step in PyTorch, for bench/train-bench.ts's vcpipe/PyTorch ratio.
 
-Same networks as vcpipe (design note docs: §3.1-§3.6 with the §9 tiny sizes, src/models/config.ts),
+Same networks as vcpipe (docs/design.md §3.1-§3.7, tiny sizes of src/models/config.ts),
 same losses (Text2Mel: L1 + BD + guided attention; SSRN: L1 + BD), clipped Adam; random batch of
 B x N text ids and B x T' x F mels (SSRN: B x T' x F mels and B x 4T' x F' magnitudes). Prints one
 JSON line: {"network", "threads", "steps_per_s", "s_per_step", "params"}.

@@ -147,7 +147,7 @@ export async function bench(): Promise<{ title: string; markdown: string }> {
   // Time ratio torch s/step ÷ PyTorch s/step = PyTorch steps/s ÷ torch steps/s.
   const ratio = (r: EqualRow) => (r.pytorch && r.torch ? r.pytorch / r.torch : null);
   const md = [
-    `Batch ${B}, text ${N}, ${T} reduced frames (design note §9 GFLOP per step: Text2Mel ${GFLOP.text2melTiny} tiny / ${GFLOP.text2melDefault} default, SSRN ${GFLOP.ssrnTiny} / ${GFLOP.ssrnDefault}). torch runs at its default threads here (VCPIPE_THREADS or all cores).`,
+    `Batch ${B}, text ${N}, ${T} reduced frames (docs/design.md §3.7 GFLOP per step: Text2Mel ${GFLOP.text2melTiny} tiny / ${GFLOP.text2melDefault} default, SSRN ${GFLOP.ssrnTiny} / ${GFLOP.ssrnDefault}). torch runs at its default threads here (VCPIPE_THREADS or all cores).`,
     unavailable.length ? `Backends not loaded: ${unavailable.join('; ')}.` : '',
     '',
     '| backend | network | steps/s | GFLOP/s | note |',

@@ -1,6 +1,6 @@
 // The training steps the train bench times (tiny and default Text2Mel and SSRN on random data,
 // batch B 8, N 40, T' 60), shared with bench/torch-step-child.ts, which times one in a process of
-// its own. The design note's §9 FLOP table gives 1.8 / 52.5 GFLOP per Text2Mel step (tiny /
+// its own. docs/design.md §3.7 gives 1.8 / 52.5 GFLOP per Text2Mel step (tiny /
 // default) and 9.6 / 270 per SSRN step at this size.
 import { tf } from '../src/models/backend.ts';
 import { Adam } from '../src/models/adam.ts';

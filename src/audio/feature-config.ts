@@ -13,7 +13,7 @@ export interface FeatureConfig {
   preemphasis: number;
   ref_db: number;
   max_db: number;
-  /** Reduction factor of the mel frames (design note: 4). */
+  /** Reduction factor of the mel frames (docs/design.md §2.1: 4). */
   r: number;
   /** Silence trimming threshold in dB below the loudest frame (60). */
   top_db: number;

@@ -1,4 +1,4 @@
-// The training feature pipeline of design note §2.2: trim, pre-emphasis, centred STFT magnitude,
+// The training feature pipeline of docs/design.md §2.2: trim, pre-emphasis, centred STFT magnitude,
 // Slaney mel, dB, normalisation to (0, 1], zero padding to a multiple of r, mel reduction by r.
 import type { FeatureConfig } from './feature-config.ts';
 import { applyMel, melFilterbank, type MelFilterbank } from './mel.ts';

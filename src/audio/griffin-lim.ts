@@ -1,4 +1,4 @@
-// From a normalised linear magnitude to a waveform (design note §6.4): de-normalise, sharpen by a
+// From a normalised linear magnitude to a waveform (docs/design.md §6.4): de-normalise, sharpen by a
 // power, Griffin-Lim phase reconstruction, de-emphasis, silence trimming.
 import type { FeatureConfig } from './feature-config.ts';
 import { istft, stft, stftMagnitude, type StftParams } from './stft.ts';

@@ -1,4 +1,4 @@
-// Slaney mel filterbank (librosa default: htk=False, norm='slaney'), design note §2.3.
+// Slaney mel filterbank (librosa default: htk=False, norm='slaney'), docs/design.md §2.3.
 // Computed in float64, stored float32, with the non-zero bin range of each band for sparse products.
 
 const F_SP = 200 / 3; // Hz per mel below 1 kHz (linear part)

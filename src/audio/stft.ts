@@ -1,4 +1,4 @@
-// Centred STFT / ISTFT (librosa conventions, design note §2.2 step 4 and §6.4 step 4) on fft.js.
+// Centred STFT / ISTFT (librosa conventions, docs/design.md §2.2 step 4 and §6.4) on fft.js.
 // Spectra are row-major [frames, nFft/2+1] float64 arrays.
 import FFT from 'fft.js';
 

@@ -1,4 +1,4 @@
-// librosa.effects.trim (design note §2.2 step 2): frame 2048, hop 512, zero-padded centred frames,
+// librosa.effects.trim (docs/design.md §2.2 step 2): frame 2048, hop 512, zero-padded centred frames,
 // mean-square energy in dB relative to the loudest frame; frames above −top_db are non-silent.
 
 export interface TrimOptions {

@@ -46,7 +46,7 @@ export interface CheckReport {
   skipped: number;
 }
 
-/** 210 reduced frames × 4 × 275 samples at 22,050 Hz (design note §2.1). */
+/** 210 reduced frames × 4 × 275 samples at 22,050 Hz (docs/design.md §2.1). */
 export const DEFAULT_MAX_SECONDS = (210 * 4 * 275) / 22050;
 const SILENCE_DBFS = -40;
 const SILENCE_SECONDS = 0.5;

@@ -1,4 +1,4 @@
-// Adam written out (design note §5.1), TF1 form with explicit β1 0.9, β2 0.999, ε 1e-8:
+// Adam written out (docs/design.md §5.1), TF1 form with explicit β1 0.9, β2 0.999, ε 1e-8:
 //   g ← clip(g, −1, 1);  m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g²;
 //   η_t = η · sqrt(1 − β2^t) / (1 − β1^t);  θ ← θ − η_t · m / (sqrt(v) + ε)
 // Frozen variables get no gradient and no update; the learning rate is passed per step.

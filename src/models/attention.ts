@@ -1,4 +1,4 @@
-// Dot-product attention of design note §3.4 (no parameters).
+// Dot-product attention of docs/design.md §3.4 (no parameters).
 import { tf } from './backend.ts';
 import { matmul, transposeLast } from './matmul.ts';
 

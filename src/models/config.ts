@@ -1,4 +1,4 @@
-// Architecture configurations (design note §3, §9). Default, tiny and test sizes all come from
+// Architecture configurations (docs/design.md §3.7). Default, tiny and test sizes all come from
 // the same builders; only these numbers differ.
 
 export interface Text2MelConfig {

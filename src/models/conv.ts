@@ -1,7 +1,7 @@
 // 1-D convolutions, channels-last: x [B, L, C_in], kernel [k, C_in, C_out], bias [C_out].
 //
-// TensorFlow.js has no gradient for dilated convolutions (design note §12.1), and wasm has no
-// Conv2DBackpropFilter at all (§12.8). Three exact forms of the same convolution:
+// TensorFlow.js has no gradient for dilated convolutions (docs/design.md §3.8), and wasm has no
+// Conv2DBackpropFilter at all. Three exact forms of the same convolution:
 //   tapsum — pad, take the k shifted slices at offsets 0, δ, …, (k−1)δ, concatenate them on
 //            channels to [B, L, k·C_in], one matMul with the kernel reshaped to [k·C_in, C_out].
 //   native — tf.conv1d with dilation (forward only where δ > 1; no weight gradient on wasm).
@@ -35,7 +35,7 @@ function pointwise(x: tf.Tensor3D, kernel: tf.Tensor3D): tf.Tensor3D {
   return matmul(x.reshape([b * l, cin]) as tf.Tensor2D, kernel.reshape([cin, cout]) as tf.Tensor2D).reshape([b, l, cout]);
 }
 
-/** Tap-sum form (§12.1): exact, differentiable on every backend, one GEMM. */
+/** Tap-sum form (§3.8): exact, differentiable on every backend, one GEMM. */
 export function tapSumConv(x: tf.Tensor3D, kernel: tf.Tensor3D, spec: ConvSpec): tf.Tensor3D {
   if (spec.k === 1) return pointwise(x, kernel);
   const [b, l, cin] = x.shape;
@@ -112,7 +112,7 @@ export function conv1d(x: tf.Tensor3D, kernel: tf.Tensor3D, bias: tf.Tensor1D, s
 /**
  * Transposed conv, kernel 3, stride 2, TF "same" padding (§3.1): output length exactly 2L,
  *   out[2m] = x[m]·W0 + x[m−1]·W2 + b,  out[2m+1] = x[m]·W1 + b   (x[−1] = 0).
- * Two matMuls and an interleave (§12.2). x [B, L, C_in], kernel [3, C_in, C_out] → [B, 2L, C_out].
+ * Two matMuls and an interleave (§3.1). x [B, L, C_in], kernel [3, C_in, C_out] → [B, 2L, C_out].
  */
 export function transposedConv2x(x: tf.Tensor3D, kernel: tf.Tensor3D, bias: tf.Tensor1D): tf.Tensor3D {
   const [b, l, cin] = x.shape;

@@ -1,4 +1,4 @@
-// Name-based freezing (design note §7): an entry freezes every variable whose name has it as a
+// Name-based freezing (docs/design.md §5.5): an entry freezes every variable whose name has it as a
 // whole path prefix or as a run of whole path components, so `TextEnc` freezes
 // `Text2Mel/TextEnc/…` and `Text2Mel/AudioDec/HC_7` freezes that block (never `HC_70`).
 export function isFrozen(name: string, freeze: readonly string[]): boolean {

@@ -1,4 +1,4 @@
-// Building blocks of design note §3.1, each owning tf.Variables named after REF's layer scopes
+// Building blocks of docs/design.md §3.1, each owning tf.Variables named after REF's layer scopes
 // (`Text2Mel/AudioDec/HC_7/kernel`), so freezing lists and checkpoints are name-based.
 import { tf } from './backend.ts';
 import { conv1d, transposedConv2x, type ConvMode } from './conv.ts';
@@ -82,7 +82,7 @@ const fusedLayerNorm = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) 
   };
 });
 
-/** LayerNorm over the channel axis, ε = 1e-5 (§12.3). */
+/** LayerNorm over the channel axis, ε = 1e-5 (§3.1). */
 export function layerNorm(x: tf.Tensor3D, gamma: tf.Tensor1D, beta: tf.Tensor1D): tf.Tensor3D {
   if (tf.getBackend() === 'torch') return fusedLayerNorm(x, gamma, beta) as tf.Tensor3D;
   return composedLayerNorm(x, gamma, beta);
@@ -266,7 +266,7 @@ export class TransposedConvLayer implements Layer {
 /**
  * Character embedding [V, e], init truncated normal σ 0.1; row 0 (padding P) multiplied by zero
  * at every use, so padding embeds to 0 and gets no update. Lookup = one-hot × matMul (wasm has no
- * gather gradient, §12.8).
+ * gather gradient, §3.8).
  */
 export class EmbeddingLayer {
   readonly table: tf.Variable;

@@ -1,4 +1,4 @@
-// Losses of design note §4.
+// Losses of docs/design.md §4.
 import { tf } from './backend.ts';
 
 /** Mean over all elements of |y − target| (§4.1, no padding mask, as REF). */

@@ -1,5 +1,5 @@
 // Matrix products for training. On the wasm backend a matMul with a transpose flag is 10–20×
-// slower than a plain one (design note §12.8), and the built-in matMul gradient uses exactly those
+// slower than a plain one (docs/design.md §3.8), and the built-in matMul gradient uses exactly those
 // flags; there the gradient transposes explicitly and then multiplies plainly. Same numbers.
 import { tf } from './backend.ts';
 

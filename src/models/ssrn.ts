@@ -1,4 +1,4 @@
-// SSRN (design note §3.6): reduced mel Y [B, T', F] → magnitude logits and Z [B, r·T', F'].
+// SSRN (docs/design.md §3.6): reduced mel Y [B, T', F] → magnitude logits and Z [B, r·T', F'].
 // Non-causal. Layer names `SSRN/C_1`, `SSRN/HC_2`, …, `SSRN/D_4`, … in REF's numbering.
 import { tf } from './backend.ts';
 import type { SsrnConfig } from './config.ts';

@@ -1,5 +1,5 @@
-// Text2Mel = TextEnc + AudioEnc + Attention + AudioDec (design note §3.2–§3.5), parametrised by
-// Text2MelConfig (§9). Layer names follow REF's scope numbering: TextEnc embed_1, C_2, C_3,
+// Text2Mel = TextEnc + AudioEnc + Attention + AudioDec (docs/design.md §3.2–§3.5), parametrised by
+// Text2MelConfig (§3.7). Layer names follow REF's scope numbering: TextEnc embed_1, C_2, C_3,
 // HC_4…; AudioEnc C_1…C_3, HC_4…; AudioDec C_1, HC_2…, C_…; all under `Text2Mel/`.
 import { tf } from './backend.ts';
 import type { Text2MelConfig } from './config.ts';

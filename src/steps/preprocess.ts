@@ -1,4 +1,4 @@
-// `preprocess`: corpus → training features (design note §1.2 and §2.2). Per utterance: read the
+// `preprocess`: corpus → training features (docs/design.md §1.2 and §2.2). Per utterance: read the
 // WAV, mix to mono, resample, compute the reduced mel and the linear magnitude, normalise the text
 // to ids. Features are cached per item under `${cacheDir}/items/features/<hash of (audio sha256,
 // feature config, FEATURE_CODE_VERSION)>/`, so a corpus that grew by 10 clips computes 10. The step

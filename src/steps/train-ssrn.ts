@@ -1,4 +1,4 @@
-// `train-ssrn`: trains SSRN (design note §3.6, §4.2) on random crops of the features of an
+// `train-ssrn`: trains SSRN (docs/design.md §3.6, §4.2) on random crops of the features of an
 // upstream `preprocess` step. Output: checkpoints/, metrics.jsonl, plots/, model.json.
 // Heavy modules (TensorFlow.js) are imported inside run().
 import type { StepContext, StepKind } from './contract.ts';

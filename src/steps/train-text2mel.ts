@@ -1,4 +1,4 @@
-// `train-text2mel`: trains Text2Mel (design note §3.2–§3.5, §4.1, §5) on the features of an
+// `train-text2mel`: trains Text2Mel (docs/design.md §3.2–§3.5, §4.1, §5) on the features of an
 // upstream `preprocess` step. Output: checkpoints/, metrics.jsonl, plots/, model.json.
 // Heavy modules (TensorFlow.js) are imported inside run().
 import type { StepContext, StepKind } from './contract.ts';

@@ -1,4 +1,4 @@
-// One causal layer advanced by one frame ("fast WaveNet" style, design note §6.3.2). A causal
+// One causal layer advanced by one frame ("fast WaveNet" style, docs/design.md §6.3). A causal
 // conv with kernel k and dilation δ sees inputs t−(k−1)δ, …, t−δ, t (§3.1), so the layer keeps a
 // queue of its last (k−1)·δ inputs — zeros at the start, exactly the causal left padding — and a
 // new frame costs one output position: taps at queue offsets 0, δ, …, then the new input,

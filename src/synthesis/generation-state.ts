@@ -5,7 +5,7 @@ import { forcedPosition, windowMask } from './monotonic-attention.ts';
 import { StopRule, type StopReason } from './stop-rule.ts';
 
 export interface GenerateOptions {
-  /** Upper bound on reduced frames per sentence (design note: max_T). */
+  /** Upper bound on reduced frames per sentence (max_T, docs/design.md §3.7). */
   maxFrames: number;
   /** Mean normalised mel below which a frame counts as silent (stop-rule.ts). */
   silenceThreshold?: number;
@@ -18,7 +18,7 @@ export interface GeneratedMel {
   frames: number;
   /** Masked attention A [frames, nPadded] row-major (one row per generated frame). */
   alignment: Float32Array;
-  /** Text positions of the padded ids (max_N, §6.1 step 1). */
+  /** Text positions of the padded ids (max_N, §6.1). */
   nPadded: number;
   /** Forced position after each frame [frames]. */
   positions: Int32Array;

@@ -1,7 +1,7 @@
-// Text2Mel generation, one reduced frame per step (design note §6.1 loop, §6.3 incremental form):
+// Text2Mel generation, one reduced frame per step (docs/design.md §6.1 loop, §6.3 incremental form):
 // TextEnc runs once per batch (K, V are constant); every AudioEnc/AudioDec layer advances by one
 // frame from its queue of past inputs (causal-layer-step.ts); attention for the new frame uses
-// the monotonic window of §6.2. Padded text positions stay attendable as in REF (§3.4, §6.1.1:
+// the monotonic window of §6.2. Padded text positions stay attendable as in REF (§3.4:
 // after E the attention reaches zero-embedded padding, where the decoder learned silence); each
 // sentence stops on its own (stop-rule.ts) and the batch ends when all have stopped.
 import { tf } from '../models/backend.ts';
@@ -13,7 +13,7 @@ import { GenerationState, padIds, type GenerateOptions, type GeneratedMel } from
 
 /**
  * Mels for a batch of sentences. `ids[i]` = symbol ids incl. E (≤ max_N); all are padded with P to
- * the model's max_N (§6.1 step 1). `onFrame` is told the frame count after each step.
+ * the model's max_N (§6.1). `onFrame` is told the frame count after each step.
  */
 export function generateIncremental(model: Text2Mel, ids: readonly number[][], opts: GenerateOptions & { onFrame?: (frame: number) => void }): GeneratedMel[] {
   const { maxN: n, nMels: f } = model.config;

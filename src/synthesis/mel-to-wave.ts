@@ -1,4 +1,4 @@
-// Generated reduced mel → waveform (design note §6.4): SSRN (dropout off) to the full-rate
+// Generated reduced mel → waveform (docs/design.md §6.4): SSRN (dropout off) to the full-rate
 // normalised magnitude, or without an SSRN the mel pseudo-inverse (previews); then
 // magnitudeToWave (de-normalise, power, Griffin-Lim, de-emphasis, silence trim).
 import { tf } from '../models/backend.ts';
@@ -22,7 +22,7 @@ export function melToWave(mel: Float32Array, frames: number, cfg: FeatureConfig,
   return magnitudeToWave(melToMagnitude(mel, frames, cfg, ssrn), frames, cfg, gl);
 }
 
-/** Pieces of one input joined with `pauseSeconds` of silence, peak-normalised to 0.95 (§6.4.7: 16-bit after normalising). */
+/** Pieces of one input joined with `pauseSeconds` of silence, peak-normalised to 0.95 (§6.4: 16-bit after normalising). */
 export function joinWithPauses(pieces: Float32Array[], sampleRate: number, pauseSeconds: number): Float32Array {
   const pause = Math.round(pauseSeconds * sampleRate);
   const total = pieces.reduce((a, p) => a + p.length, 0) + pause * Math.max(0, pieces.length - 1);

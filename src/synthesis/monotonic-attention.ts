@@ -1,11 +1,11 @@
-// Monotonic attention forcing at synthesis (design note §6.2, REF attention_win_size = 3): before
+// Monotonic attention forcing at synthesis (docs/design.md §6.2, REF attention_win_size = 3): before
 // the softmax, every text position outside {prev, prev+1, prev+2} gets the score −(2³² − 1), so
 // attention may stay or advance by at most 2 symbols per reduced frame. prev starts at 0.
 
 /** Allowed positions per frame: prev, prev+1, prev+2 (§6.2). */
 export const ATTENTION_WINDOW = 3;
 
-/** REF's mask value −(2³² − 1) as float32 stores it (−2³²); §12.4: never apply it in float16. */
+/** REF's mask value −(2³² − 1) as float32 stores it (−2³²); never apply it in float16 (§6.2). */
 export const MASKED_SCORE = Math.fround(-(2 ** 32 - 1));
 
 /**

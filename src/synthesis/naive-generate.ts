@@ -1,4 +1,4 @@
-// The reference loop of design note §6.1, kept only to check the incremental decoder against it:
+// The reference loop of docs/design.md §6.1, kept only to check the incremental decoder against it:
 // for each frame j the whole Text2Mel (TextEnc included) runs on S = [0, Y[0], …, Y[j−1]] and only
 // output frame j is kept. One deliberate difference from REF: REF masks *every* query row with the
 // current window, so the attention of earlier frames is recomputed with a window they were not

@@ -1,5 +1,5 @@
 // Input text → the pieces Text2Mel speaks one at a time. A paragraph is split at sentence
-// boundaries (. ? ! ;); a sentence whose ids exceed the model's max_N (design note §1.2: incl. E)
+// boundaries (. ? ! ;); a sentence whose ids exceed the model's max_N (docs/design.md §1.2: incl. E)
 // is split further at commas, then at word boundaries. Each piece is expanded and normalised for
 // synthesis (§1.2, with trimming); the pieces of one input are later joined with short pauses.
 import { expandText } from '../text/expand.ts';

@@ -1,5 +1,4 @@
-// When one sentence's generation stops (brief of issue 5, after design note §6.1 step 4 and PT's
-// "stop at E"): the forced attention position has reached the end symbol E (index N − 1) or
+// When one sentence's generation stops (docs/design.md §6.1, after PT's "stop at E"): the forced attention position has reached the end symbol E (index N − 1) or
 // beyond AND the generated frames have fallen silent — the mean normalised mel of at least
 // SILENT_FRAMES_TO_STOP consecutive frames is below the threshold. Otherwise max_frames stops it.
 // Requiring silence as well as E lets the decoder finish the last phone, which it still speaks
@@ -9,7 +8,7 @@
 export const SILENT_FRAMES_TO_STOP = 2;
 
 /**
- * Default threshold on the mean of one normalised mel frame (§2.2 step 8: v = (dB + 80)/100, so
+ * Default threshold on the mean of one normalised mel frame (§2.2 step 6: v = (dB + 80)/100, so
  * 0.2 ≈ −60 dB; training pads clips with 0, which the decoder learns as silence, §4.1).
  */
 export const DEFAULT_SILENCE_THRESHOLD = 0.2;

@@ -1,4 +1,4 @@
-// Text normalisation of the design note §1.2, steps 1–5 in that exact order. Ids (steps 6–7)
+// Text normalisation of docs/design.md §1.2, its first five steps, in that exact order. Ids (steps 6–7)
 // come from textToIds in vocab.ts.
 import { TEXT_CHARS } from './vocab.ts';
 

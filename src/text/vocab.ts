@@ -1,4 +1,4 @@
-// The 32-symbol character vocabulary of the design note §1.1: P (pad), E (end), space, a–z, ' . ?
+// The 32-symbol character vocabulary of docs/design.md §1.1: P (pad), E (end), space, a–z, ' . ?
 export const VOCAB = "PE abcdefghijklmnopqrstuvwxyz'.?";
 export const PAD_ID = 0;
 export const END_ID = 1;

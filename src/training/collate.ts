@@ -1,4 +1,4 @@
-// Batches as tensors (design note §2.4, §5.3): right-padded with zeros to the batch maxima.
+// Batches as tensors (docs/design.md §2.4, §5.3): right-padded with zeros to the batch maxima.
 import { tf } from '../models/backend.ts';
 import type { Rng } from '../models/rng.ts';
 import type { Loaded } from './dataset.ts';

@@ -1,4 +1,4 @@
-// Length-bucketed batches (design note §5.2). The plan of epoch e is a pure function of
+// Length-bucketed batches (docs/design.md §5.2). The plan of epoch e is a pure function of
 // (seed, e, dataset), so the batching state is just the global batch counter: a resumed run
 // recomputes exactly the batches an uninterrupted run would have drawn.
 import { Rng } from '../models/rng.ts';

@@ -77,6 +77,6 @@ describe('import rules of src/', () => {
 
   it('no folder imports from a layer above it', () => {
     const found = violations(importGraph());
-    expect(found, `imports against the layering (docs/design.md §7):\n${found.join('\n')}`).toEqual([]);
+    expect(found, `imports against the layering (docs/design.md §7.1):\n${found.join('\n')}`).toEqual([]);
   });
 });

@@ -7,7 +7,7 @@ import { mixToMono, readWav } from '../../src/audio/wav.ts';
 import { readNpy } from '../../src/util/npy.ts';
 
 // Reference numbers come from test/reference/features_ref.py, an independent numpy/scipy
-// implementation of the design note §2.2 pipeline (run once with /usr/bin/python3).
+// implementation of the docs/design.md §2.2 pipeline (run once with /usr/bin/python3).
 const REF = join(import.meta.dirname, '..', 'reference');
 
 function maxAbsDiff(a: Float32Array, b: Float32Array): number {

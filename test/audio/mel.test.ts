@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hzToMel, melBandEdges, melFilterbank, melToHz } from '../../src/audio/mel.ts';
 
-// Golden values from the design note §2.3 (default config: 22,050 Hz, n_fft 2048, 80 bands, 0–11,025 Hz).
+// Golden values for docs/design.md §2.3 (default config: 22,050 Hz, n_fft 2048, 80 bands, 0–11,025 Hz).
 describe('Slaney mel filterbank', () => {
   const fb = melFilterbank(22050, 2048, 80, 0, 11025);
   const row = (i: number) => fb.weights.subarray(i * fb.nBins, (i + 1) * fb.nBins);

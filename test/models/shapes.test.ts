@@ -8,7 +8,7 @@ import { useTestBackend, TEXT2MEL_D16, SSRN_D16, randomIds } from './helpers.ts'
 
 beforeAll(useTestBackend);
 
-describe('parameter counts (design note §8.1, §9)', () => {
+describe('parameter counts (docs/design.md §3.7)', () => {
   it.each([
     ['Text2Mel default', () => new Text2Mel(TEXT2MEL_DEFAULT), 23_970_288],
     ['Text2Mel tiny', () => new Text2Mel(TEXT2MEL_TINY), 827_448],

@@ -10,7 +10,7 @@ It writes, next to itself:
   chirp22k.wav       the same chirp generated at 22,050 Hz
   chirp22k_default_mel.npy                      default config mel features of chirp22k.wav
   chirp22k_default_mag_rows.npy                 every 16th row of its [4T', 1025] magnitude
-Conventions follow the design note section 2.2 (librosa-style trim, centred reflect-padded STFT,
+Conventions follow docs/design.md §2.2 (librosa-style trim, centred reflect-padded STFT,
 periodic Hann window centred in n_fft, Slaney mel, dB, normalise, pad to r, keep every r-th mel row).
 """
 import os

@@ -198,7 +198,7 @@ void registerNN(KernelMap &m) {
 
   // TorchHighway(x, kernel, bias, gamma1, beta1, gamma2, beta2[, mask]; k, dilation, causal, epsilon)
   //   -> [y, h, g, v, mean1, rstd1, mean2, rstd2]
-  // vcpipe's highway-conv layer HC (src/models/layers.ts, design note §3.1) in one call instead of
+  // vcpipe's highway-conv layer HC (src/models/layers.ts, docs/design.md §3.1) in one call instead of
   // ~17 kernels (pad, reshapes, conv, bias, split, two layer norms, sigmoid, gate, dropout):
   //   h = conv(x) + bias (x [B, L, C] channels-last, kernel [k, C, 2C]; causal pads (k-1)d on the
   //   left, same half each side), g = sigmoid(LN1(h[..., :C])), v = LN2(h[..., C:]),
@@ -235,7 +235,7 @@ void registerNN(KernelMap &m) {
   };
 
   // TorchConvLayer(x, kernel, bias, gamma, beta[, mask]; k, dilation, causal, relu, epsilon) -> [y, h, a, mean, rstd]
-  // vcpipe's conv layer C (src/models/layers.ts, design note §3.1) in one call instead of ~8
+  // vcpipe's conv layer C (src/models/layers.ts, docs/design.md §3.1) in one call instead of ~8
   // kernels: h = conv(x) + bias, a = LN(h), y = act(a) * mask (act: ReLU or none).
   m["TorchConvLayer"] = [](const Tensors &in, const Attrs &a) -> Tensors {
     Conv1dGeom geo(in[0], in[1], a);

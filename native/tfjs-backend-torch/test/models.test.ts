@@ -33,7 +33,7 @@ describe('kernel coverage of a real training step', () => {
     });
     t2m.store.dispose();
     ssrn.store.dispose();
-    // Keep the checked-in list (also covering the design note's building blocks) in sync.
+    // Keep the checked-in list (also covering the building blocks of docs/design.md §3.1) in sync.
     const stale = [...names].filter((k) => !staticList.kernels.includes(k));
     expect(stale, 'add these to test/traced-kernels.json').toEqual([]);
     expect(missingOnTorch(names)).toEqual([]);
