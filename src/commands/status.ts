@@ -3,16 +3,8 @@
 import { CacheLayout } from '../runner/cache-layout.ts';
 import { loadPipeline } from '../runner/load-pipeline.ts';
 import { latestRunSnapshot, readRunSnapshot } from '../runner/run-snapshot.ts';
+import { processAlive } from '../util/process-alive.ts';
 import type { CliOptions } from './options.ts';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export async function statusCommand(o: CliOptions): Promise<number> {
   const cache = new CacheLayout(o.cacheDir);
@@ -23,7 +15,7 @@ export async function statusCommand(o: CliOptions): Promise<number> {
     return 0;
   }
   const finished = ['succeeded', 'failed', 'interrupted'].includes(snap.state);
-  const crashed = !finished && !alive(snap.pid);
+  const crashed = !finished && !processAlive(snap.pid);
   const state = crashed ? `crashed (runner pid ${snap.pid} is gone) while ${snap.state}` : finished ? snap.state : `${snap.state} (pid ${snap.pid})`;
   o.out(`${snap.pipeline} (${snap.file}): ${state}, last update ${new Date(snap.updatedAt).toISOString()}${snap.message ? ` — ${snap.message}` : ''}`);
   for (const [name, s] of Object.entries(snap.steps)) {

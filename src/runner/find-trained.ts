@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { CacheLayout } from './cache-layout.ts';
-import type { BuildRecord } from './build-record.ts';
+import { readManifest } from './build-record.ts';
 import { UserError } from '../errors.ts';
 
 export const TEXT2MEL_KIND = 'train-text2mel';
@@ -36,16 +36,10 @@ export function trainedEntries(cacheDir: string, kind: string, steps: ReadonlySe
   if (!existsSync(cache.entriesDir)) return [];
   const out: TrainedEntry[] = [];
   for (const key of readdirSync(cache.entriesDir)) {
-    const path = cache.manifest(key);
-    if (!existsSync(path)) continue; // not published (interrupted)
-    let record: BuildRecord;
-    try {
-      record = JSON.parse(readFileSync(path, 'utf8')) as BuildRecord;
-    } catch {
-      continue;
-    }
+    const record = readManifest(cache, key);
+    if (!record) continue; // not published (interrupted), or unreadable
     if (record.kind !== kind || !steps.has(record.step) || !existsSync(join(cache.entry(key), 'model.json'))) continue;
-    const finished = record.finishedAt ? Date.parse(record.finishedAt) : statSync(path).mtimeMs;
+    const finished = record.finishedAt ? Date.parse(record.finishedAt) : statSync(cache.manifest(key)).mtimeMs;
     out.push({ step: record.step, dir: cache.entry(key), finished });
   }
   return out.sort((a, b) => b.finished - a.finished);

@@ -4,15 +4,7 @@ import { mkdirSync, openSync, readFileSync, rmSync, writeSync, closeSync } from 
 import { dirname } from 'node:path';
 import { writeFileAtomic } from '../util/atomic.ts';
 import { UserError } from '../errors.ts';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+import { processAlive } from '../util/process-alive.ts';
 
 export interface CacheLock {
   release(): void;
@@ -37,7 +29,7 @@ export function acquireLock(path: string, say: (message: string) => void): Cache
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
   }
   const owner = Number(readFileSync(path, 'utf8').trim());
-  if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && alive(owner)) {
+  if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && processAlive(owner)) {
     throw new UserError(`cache ${dirname(path)} is in use by another vcpipe run (pid ${owner}); wait for it to finish or stop it`);
   }
   say(`taking over a stale lock on ${dirname(path)} left by pid ${owner || '?'}, which is no longer running`);

@@ -12,6 +12,7 @@ import { runMachine, type RunContext } from './run.machine.ts';
 import { readRunSnapshot, writeRunSnapshot, type RunSnapshot } from './run-snapshot.ts';
 import { stepMachine } from './step.machine.ts';
 import type { StopRequests } from './stop-requests.ts';
+import { processAlive } from '../util/process-alive.ts';
 
 export interface RunOptions {
   cacheDir: string;
@@ -30,18 +31,9 @@ export const defaultJobs = () => availableParallelism();
 
 const plannedView = ({ name, kind, needs, decision, reason, estimate }: StepPlan) => ({ name, kind, needs, decision, reason, estimate });
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Warns about steps a crashed earlier run left in flight (they resume from their work dirs). */
 function reportCrashedRun(prev: RunSnapshot | undefined, emit: (e: RunEvent) => void): void {
-  if (!prev || !['loading', 'planning', 'running'].includes(prev.state) || isAlive(prev.pid)) return;
+  if (!prev || !['loading', 'planning', 'running'].includes(prev.state) || processAlive(prev.pid)) return;
   for (const [step, s] of Object.entries(prev.steps)) {
     if (s.state !== 'running') continue;
     emit({ type: 'log', step, level: 'warn', message: `the previous run (pid ${prev.pid}) stopped while this step was running; its work dir is resumed`, time: Date.now() });

@@ -5,7 +5,7 @@
 // links the cached arrays into utts/<id>.{mel,mag}.npy and writes features.json last.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join, relative, isAbsolute } from 'node:path';
+import { join } from 'node:path';
 import { FEATURE_CODE_VERSION } from '../audio/features.ts';
 import { TEXT2MEL_DEFAULT, TEXT2MEL_TINY } from '../models/config.ts';
 import { hasSpeakableText, normalizeText } from '../text/normalize.ts';
@@ -14,6 +14,7 @@ import { SkipReport, type OnError } from '../data/skip-report.ts';
 import { writeJsonAtomic } from '../util/atomic.ts';
 import { bundledModuleUrl, startBundledWorker } from '../util/bundled-worker.ts';
 import { hashJson } from '../util/hash.ts';
+import { displayPath } from '../util/display-path.ts';
 import { linkOrCopy } from '../util/link-or-copy.ts';
 import { StepInterrupted, UserError } from '../errors.ts';
 import type { StepContext, StepKind } from './contract.ts';
@@ -121,11 +122,6 @@ interface Candidate {
   ids: number[];
   key: string;
   meta?: ItemMeta;
-}
-
-function displayPath(audio: string, corpusDir: string): string {
-  const rel = relative(corpusDir, audio);
-  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : audio;
 }
 
 async function runPreprocess(ctx: StepContext<PreprocessParams>): Promise<void> {

@@ -1,6 +1,7 @@
 // The run's final state and where its artifacts are, shown once the run is over.
-import { relative, isAbsolute } from 'node:path';
 import { Box, Text } from 'ink';
+import { ALIGNMENT_MATRIX_LABEL } from '../../training/alignment-matrix.ts';
+import { displayPath } from '../../util/display-path.ts';
 import { formatDuration } from './format.ts';
 import type { ArtifactView, DashboardState } from './state.ts';
 
@@ -14,16 +15,10 @@ const GROUPS: { kind: string; title: string }[] = [
 ];
 /** Latest artifacts listed per group; the rest are counted. */
 const PER_GROUP = 4;
-const HIDDEN_LABELS = ['alignment-matrix'];
+/** Artifacts for the dashboard itself, not for the person (the heatmap's numbers). */
+const HIDDEN_LABELS = [ALIGNMENT_MATRIX_LABEL];
 
 const RUN_COLOUR = { succeeded: 'green', failed: 'red', interrupted: 'yellow', running: 'cyan', planning: 'cyan' } as const;
-
-/** Path shown relative to `cwd` when it lies inside it. */
-export function displayPath(path: string, cwd: string | undefined): string {
-  if (!cwd) return path;
-  const rel = relative(cwd, path);
-  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
-}
 
 function ArtifactGroup({ title, artifacts, cwd }: { title: string; artifacts: ArtifactView[]; cwd?: string }) {
   const shown = artifacts.slice(-PER_GROUP);
