@@ -10,7 +10,8 @@ import { encodeWav } from '../src/audio/wav.ts';
 import type { StepContext } from '../src/steps/contract.ts';
 import { readFeatures } from '../src/data/feature-index.ts';
 import type { CorpusUtterance } from '../src/data/corpus-manifest.ts';
-import { preprocess, type PreprocessParams } from '../src/steps/preprocess.ts';
+import { preprocess } from '../src/steps/preprocess.ts';
+import type { PreprocessParams } from '../src/data/preprocess-corpus.ts';
 import { sha256 } from '../src/util/hash.ts';
 import { readNpy } from '../src/util/npy.ts';
 

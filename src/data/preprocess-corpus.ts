@@ -1,0 +1,199 @@
+// The work of the `preprocess` step: corpus → training features (docs/design.md §1.2 and §2.2).
+// Per utterance: read the WAV, mix to mono, resample, compute the reduced mel and the linear
+// magnitude, normalise the text to ids. Features are cached per item under
+// `${cacheDir}/items/features/<hash of (audio sha256, feature config, FEATURE_CODE_VERSION)>/`, so
+// a corpus that grew by 10 clips computes 10. The step's output links the cached arrays into
+// utts/<id>.{mel,mag}.npy and gets features.json last.
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { FEATURE_CODE_VERSION } from '../audio/features.ts';
+import { TEXT2MEL_DEFAULT, TEXT2MEL_TINY } from '../models/config.ts';
+import { hasSpeakableText, normalizeText } from '../text/normalize.ts';
+import { textToIds } from '../text/vocab.ts';
+import { SkipReport, type OnError } from './skip-report.ts';
+import { writeJsonAtomic } from '../util/atomic.ts';
+import { bundledModuleUrl, startBundledWorker } from '../util/bundled-worker.ts';
+import { hashJson } from '../util/hash.ts';
+import { displayPath } from '../util/display-path.ts';
+import { linkOrCopy } from '../util/link-or-copy.ts';
+import { StepInterrupted, UserError } from '../errors.ts';
+import type { WorkContext } from '../util/work-context.ts';
+import { readCorpus, type CorpusUtterance } from './corpus-manifest.ts';
+import { DEFAULT_FEATURES, TINY_FEATURES, type FeatureConfig } from '../audio/feature-config.ts';
+import type { FeatureIndex, FeatureUtterance } from './feature-index.ts';
+import type { ItemMeta, ItemRequest, ItemResult, WorkerSetup } from './preprocess-worker.ts';
+
+type FeatureOverrides = Partial<FeatureConfig>;
+
+/** The `with:` block of the `preprocess` step. */
+export interface PreprocessParams extends FeatureOverrides {
+  config?: 'tiny' | 'default';
+  /** Longest usable clip in reduced mel frames T' (default: max_T, 210 or 64 for tiny). */
+  max_frames?: number;
+  /** Longest usable text in symbols including E (default: max_N, 180 or 64 for tiny). */
+  max_chars?: number;
+  on_error?: OnError;
+  workers?: number;
+}
+
+const CONFIG_FIELDS: (keyof FeatureConfig)[] = ['sample_rate', 'n_fft', 'hop_length', 'win_length', 'n_mels', 'fmin', 'fmax', 'preemphasis', 'ref_db', 'max_db', 'r', 'top_db'];
+/** The feature config of the params: the chosen base, then the explicit overrides; fmax follows sample_rate. */
+export function resolveFeatureConfig(params: PreprocessParams): FeatureConfig {
+  const base = params.config === 'tiny' ? TINY_FEATURES : DEFAULT_FEATURES;
+  const cfg: FeatureConfig = { ...base };
+  for (const k of CONFIG_FIELDS) if (params[k] !== undefined) cfg[k] = params[k]!;
+  if (params.fmax === undefined) cfg.fmax = cfg.sample_rate / 2;
+  const problems: string[] = [];
+  if ((cfg.n_fft & (cfg.n_fft - 1)) !== 0) problems.push(`n_fft ${cfg.n_fft} is not a power of two`);
+  if (cfg.win_length > cfg.n_fft) problems.push(`win_length ${cfg.win_length} exceeds n_fft ${cfg.n_fft}`);
+  if (cfg.fmax > cfg.sample_rate / 2) problems.push(`fmax ${cfg.fmax} is above sample_rate / 2 = ${cfg.sample_rate / 2}`);
+  if (cfg.fmin >= cfg.fmax) problems.push(`fmin ${cfg.fmin} is not below fmax ${cfg.fmax}`);
+  if (problems.length) throw new UserError(`preprocess: ${problems.join('; ')}`);
+  return cfg;
+}
+
+const WORKER_ENTRY = new URL('./preprocess-worker.ts', import.meta.url);
+
+/** Items queued per worker: one computing, one waiting, so a worker never idles on the round trip. */
+const IN_FLIGHT = 2;
+
+/** Runs the requests on `count` worker threads, IN_FLIGHT items at a time per thread; stops on abort. */
+async function computeAll(requests: ItemRequest[], setup: WorkerSetup, count: number, signal: AbortSignal, onResult: (r: ItemResult) => void): Promise<void> {
+  if (requests.length === 0) return;
+  let next = 0;
+  const workers = await Promise.all(Array.from({ length: Math.min(count, requests.length) }, () => startBundledWorker(WORKER_ENTRY, setup)));
+  try {
+    await Promise.all(workers.map((w) => new Promise<void>((resolve, reject) => {
+      let pending = 0;
+      const feed = () => {
+        while (pending < IN_FLIGHT && !signal.aborted && next < requests.length) {
+          w.postMessage(requests[next++]);
+          pending++;
+        }
+        if (pending === 0) resolve();
+      };
+      w.on('message', (r: ItemResult) => {
+        pending--;
+        onResult(r);
+        feed();
+      });
+      w.on('error', reject);
+      w.on('exit', (code) => reject(new Error(`preprocess worker exited with code ${code}`)));
+      feed();
+    })));
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
+
+interface Candidate {
+  utt: CorpusUtterance;
+  normalized: string;
+  ids: number[];
+  key: string;
+  meta?: ItemMeta;
+}
+
+/** What the work reads of the `preprocess` step's context. */
+export type PreprocessContext = WorkContext & {
+  name: string;
+  params: PreprocessParams;
+  inputs: Record<string, string>;
+  outDir: string;
+  cacheDir: string;
+};
+
+export async function preprocessCorpus(ctx: PreprocessContext): Promise<void> {
+  const upstream = Object.values(ctx.inputs);
+  if (upstream.length !== 1) throw new UserError(`preprocess: needs exactly one corpus step, got ${upstream.length}`);
+  const corpusDir = upstream[0];
+  const corpus = readCorpus(corpusDir);
+  const cfg = resolveFeatureConfig(ctx.params);
+  // Bundle the worker while the corpus is scanned; a bundling error surfaces when the workers start.
+  bundledModuleUrl(WORKER_ENTRY).catch(() => undefined);
+  // By default, the longest clip and text the model of the same size is built for.
+  const model = ctx.params.config === 'tiny' ? TEXT2MEL_TINY : TEXT2MEL_DEFAULT;
+  const maxFrames = ctx.params.max_frames ?? model.maxT;
+  const maxChars = ctx.params.max_chars ?? model.maxN;
+  const report = new SkipReport(ctx.name, ctx.params.on_error ?? 'skip', ctx.warn);
+  const cacheRoot = join(ctx.cacheDir, 'items', 'features');
+  mkdirSync(cacheRoot, { recursive: true });
+  const configHash = { config: cfg, code: FEATURE_CODE_VERSION };
+
+  const candidates: Candidate[] = [];
+  const seen = new Set<string>();
+  const droppedChars = new Map<string, string[]>();
+  for (const utt of corpus.utterances) {
+    const file = displayPath(utt.audio, corpusDir);
+    if (!/^[A-Za-z0-9._-]+$/.test(utt.id) || seen.has(utt.id)) {
+      report.skip(file, seen.has(utt.id) ? `duplicate utterance id '${utt.id}'` : `utterance id '${utt.id}' is not a safe file name`);
+      continue;
+    }
+    seen.add(utt.id);
+    const { text: normalized, dropped } = normalizeText(utt.text);
+    if (!hasSpeakableText(normalized)) {
+      report.skip(file, `text has no vocabulary characters: ${JSON.stringify(utt.text)}`);
+      continue;
+    }
+    const ids = textToIds(normalized);
+    if (ids.length > maxChars) {
+      report.skip(file, `text too long: ${ids.length} symbols > max_chars ${maxChars}`);
+      continue;
+    }
+    if (dropped.length) droppedChars.set(utt.id, dropped);
+    const key = hashJson({ audio: utt.sha256, ...configHash });
+    const metaPath = join(cacheRoot, key, 'meta.json');
+    const meta = existsSync(metaPath) ? (JSON.parse(readFileSync(metaPath, 'utf8')) as ItemMeta) : undefined;
+    candidates.push({ utt, normalized, ids, key, meta });
+  }
+  if (droppedChars.size) {
+    const examples = [...droppedChars].slice(0, 3).map(([id, chars]) => `${id} (${chars.map((c) => `'${c}'`).join(' ')})`);
+    ctx.warn(`${ctx.name}: ${droppedChars.size} transcripts contain characters outside the vocabulary, read as spaces: ${examples.join(', ')}${droppedChars.size > 3 ? ', …' : ''}`);
+  }
+
+  const total = corpus.utterances.length;
+  const reused = candidates.filter((c) => c.meta).length;
+  let done = total - candidates.length + reused;
+  ctx.progress(done, total, 'utterances');
+  const todo = candidates.filter((c) => !c.meta);
+  const requests = todo.map((c, index): ItemRequest => ({ index, audio: c.utt.audio, key: c.key }));
+  const failures = new Map<Candidate, string>();
+  const workers = ctx.params.workers ?? availableParallelism();
+  await computeAll(requests, { cfg, cacheRoot }, workers, ctx.signal, (r) => {
+    if (r.ok) todo[r.index].meta = r.meta;
+    else failures.set(todo[r.index], r.reason);
+    ctx.progress(++done, total, 'utterances');
+  });
+  if (ctx.signal.aborted) throw new StepInterrupted(`${ctx.name}: interrupted; ${requests.length - failures.size} computed items stay cached`);
+
+  const utterances: FeatureUtterance[] = [];
+  const uttDir = join(ctx.outDir, 'utts');
+  mkdirSync(uttDir, { recursive: true });
+  for (const c of candidates) {
+    const file = displayPath(c.utt.audio, corpusDir);
+    const failure = failures.get(c);
+    if (failure !== undefined || !c.meta) {
+      report.skip(file, failure ?? 'features were not computed');
+      continue;
+    }
+    if (c.meta.frames > maxFrames) {
+      report.skip(file, `too long: ${c.meta.frames} reduced frames > max_frames ${maxFrames} (${c.meta.duration.toFixed(2)} s)`);
+      continue;
+    }
+    const mel = `utts/${c.utt.id}.mel.npy`;
+    const mag = `utts/${c.utt.id}.mag.npy`;
+    linkOrCopy(join(cacheRoot, c.key, 'mel.npy'), join(ctx.outDir, mel));
+    linkOrCopy(join(cacheRoot, c.key, 'mag.npy'), join(ctx.outDir, mag));
+    utterances.push({ id: c.utt.id, text: c.utt.text, normalized: c.normalized, ids: c.ids, frames: c.meta.frames, mel, mag, duration: c.meta.duration });
+  }
+
+  const index: FeatureIndex = { kind: 'features', speaker: corpus.speaker, config: cfg, utterances, skipped: report.skipped };
+  writeJsonAtomic(join(ctx.outDir, 'features.json'), index);
+  const computed = requests.length - failures.size;
+  ctx.metric('computed', computed);
+  ctx.metric('reused', reused);
+  ctx.metric('skipped', report.skipped.length);
+  ctx.log(`${ctx.name}: features computed for ${computed}, reused from the cache for ${reused}`);
+  ctx.log(`${ctx.name}: ${report.summary(utterances.length)}`);
+}
