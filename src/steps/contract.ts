@@ -5,8 +5,9 @@
 // read its metadata): heavy dependencies such as TensorFlow.js are imported inside `run`.
 //
 // A step's params type (its `with:` block) is owned by the module that does the work: the
-// data/ or training/ module a step hands its context to (data/download-file.ts,
-// training/params.ts, ...), or the step file itself when the work is written there.
+// data/, training/ or eval/ module a step hands its context to (data/download-file.ts,
+// training/params.ts, eval/evaluate-synthesis.ts, ...), or the step file itself where the work is
+// written there (shell, synthesize).
 
 import type { JsonSchema } from '../util/json-schema.ts';
 import type { WorkContext } from '../util/work-context.ts';
