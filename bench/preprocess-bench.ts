@@ -7,13 +7,13 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { encodeWav } from '../src/audio/wav.ts';
-import type { StepContext } from '../src/steps/contract.ts';
 import { readFeatures } from '../src/data/feature-index.ts';
 import type { CorpusUtterance } from '../src/data/corpus-manifest.ts';
 import { preprocess } from '../src/steps/preprocess.ts';
 import type { PreprocessParams } from '../src/data/preprocess-corpus.ts';
 import { sha256 } from '../src/util/hash.ts';
 import { readNpy } from '../src/util/npy.ts';
+import { makeContext } from '../test/helpers/make-context.ts';
 
 const CLIPS = 600;
 const ROUNDS = 3;
@@ -53,14 +53,6 @@ function writeCorpus(dir: string, rate: number): number {
   return seconds;
 }
 
-function quietContext(params: PreprocessParams, corpusDir: string, root: string): StepContext<PreprocessParams> {
-  return {
-    name: 'features', params, inputs: { corpus: corpusDir }, outDir: join(root, 'out'), projectDir: root,
-    cacheDir: join(root, 'cache'), backend: 'cpu', signal: new AbortController().signal,
-    progress: () => {}, metric: () => {}, artifact: () => {}, log: () => {}, warn: () => {},
-  };
-}
-
 async function measure(config: 'tiny' | 'default'): Promise<string> {
   const root = mkdtempSync(join(tmpdir(), 'vcpipe-bench-'));
   try {
@@ -72,12 +64,9 @@ async function measure(config: 'tiny' | 'default'): Promise<string> {
     // Best of ROUNDS for both sides, each vcpipe round with an empty item cache: this machine's
     // timings vary by up to 2× from one run to the next.
     let tsWall = Infinity, pyWall = Infinity, pySeconds = 0;
-    const roundContext = (round: number) => {
-      const c = quietContext(params, corpusDir, root);
-      c.cacheDir = join(root, `cache${round}`);
-      c.outDir = join(root, `out${round}`);
-      return c;
-    };
+    const context = (cacheDir: string, outDir: string) =>
+      makeContext(params, { name: 'features', inputs: { corpus: corpusDir }, outDir, cacheDir, projectDir: root, backend: 'cpu' });
+    const roundContext = (round: number) => context(join(root, `cache${round}`), join(root, `out${round}`));
     for (let round = 0; round < ROUNDS; round++) {
       const start = performance.now();
       await preprocess.run(roundContext(round));
@@ -89,8 +78,7 @@ async function measure(config: 'tiny' | 'default'): Promise<string> {
     }
     // Round 0's item cache, now full, and its features to compare with numpy's.
     const first = roundContext(0);
-    const rerun = roundContext(0);
-    rerun.outDir = join(root, 'rerun');
+    const rerun = context(join(root, 'cache0'), join(root, 'rerun'));
     const start2 = performance.now();
     await preprocess.run(rerun);
     const cachedWall = (performance.now() - start2) / 1000;
