@@ -227,18 +227,16 @@ function previewSsrnOf(ctx: StepContext<unknown>, p: ResolvedTrainParams): strin
  * `previews/step-N/wavs/*.wav` and their alignment PNGs, announced so the report plays them. */
 async function preview(ctx: StepContext<unknown>, p: ResolvedTrainParams, step: number, ssrnDir: string | undefined, features: FeatureConfig): Promise<void> {
   const { synthesizeSentences } = await import('../synthesis/synthesize.ts');
-  const { vocoderDefaults } = await import('../synthesis/vocoder-defaults.ts');
   const outDir = join(ctx.outDir, 'previews', `step-${String(step).padStart(7, '0')}`);
   const result = await synthesizeSentences({
     text2melDir: ctx.outDir, ssrnDir, sentences: p.preview, which: step, ssrnWhich: 'latest',
-    ...vocoderDefaults(features.n_fft),
     outDir, batchSize: p.preview.length, log: () => {}, warn: (m) => ctx.warn(`preview: ${m}`),
   });
   for (const s of result.sentences) {
     ctx.artifact(join(outDir, s.wav), 'audio', `preview at step ${step}: ${s.text}`);
     if (s.alignmentPng) ctx.artifact(join(outDir, s.alignmentPng), 'image', `preview alignment at step ${step}: ${s.text}`);
   }
-  ctx.log(`preview at step ${step}: ${result.sentences.length} sentence(s) in ${relative(ctx.outDir, outDir)}${ssrnDir ? '' : ' (no SSRN: mel pseudo-inverse)'}`);
+  ctx.log(`preview at step ${step}: ${result.sentences.length} sentence(s) in ${relative(ctx.outDir, outDir)} (vocoder ${result.vocoder})`);
 }
 
 function plot<B>(ctx: StepContext<unknown>, task: TrainTask<B>, log: MetricsLog, step: number, v: Validation | undefined): void {
