@@ -3,11 +3,8 @@
 // The JSON reporter prints these objects as they are, so field names are a stable format
 // (documented in the README).
 
-/**
- * Label of the artifact a training step announces with its latest attention alignment as numbers:
- * a JSON file {rows: text positions, cols: decoder frames, data: row-major values}.
- */
-export const ALIGNMENT_MATRIX_LABEL = 'alignment-matrix';
+/** Label of the artifact with the latest attention alignment as numbers (owned by training). */
+export { ALIGNMENT_MATRIX_LABEL } from '../training/alignment-matrix.ts';
 
 export type StepState = 'pending' | 'waiting' | 'cached' | 'running' | 'succeeded' | 'failed' | 'interrupted';
 export type RunState = 'planning' | 'running' | 'succeeded' | 'failed' | 'interrupted';

@@ -5,12 +5,12 @@
 import { join, relative } from 'node:path';
 import type { Adam } from '../models/adam.ts';
 import { bestCheckpoint, listCheckpoints, pruneCheckpoints, saveCheckpoint, writeModelDoc } from '../models/checkpoint.ts';
-import type { StepContext } from '../steps/contract.ts';
+import type { TrainingContext } from './context.ts';
 import type { StepReport, TrainObserver } from './observer.ts';
 import type { TrainTask, Validation } from './train-task.ts';
 
 export interface CheckpointerOptions {
-  ctx: StepContext<unknown>;
+  ctx: TrainingContext;
   task: TrainTask<unknown>;
   adam: Adam;
   validate: (step: number) => Promise<Validation | undefined>;

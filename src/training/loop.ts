@@ -10,7 +10,7 @@ import { isFrozen, unmatchedFreezeEntries } from '../models/freeze.ts';
 import { noamLearningRate } from '../models/schedule.ts';
 import { Rng } from '../models/rng.ts';
 import { StepInterrupted, UserError } from '../errors.ts';
-import type { StepContext } from '../steps/contract.ts';
+import type { TrainingContext } from './context.ts';
 import type { FeatureConfig } from '../audio/feature-config.ts';
 import { Checkpointer } from './checkpointer.ts';
 import { ItemLoader, type Item, type Split } from './dataset.ts';
@@ -31,7 +31,7 @@ import { ValidationCache } from './validation.ts';
 const MEMORY_RE = /out of memory|\bOOM\b|Cannot allocate|allocation failed|memory access out of bounds|Array buffer allocation|Invalid typed array length/i;
 
 /** The variables that train: all but the frozen ones; a freeze entry that matches nothing is an error. */
-function trainableOf(ctx: StepContext<unknown>, task: TrainTask<unknown>, freeze: string[]): Map<string, tf.Variable> {
+function trainableOf(ctx: TrainingContext, task: TrainTask<unknown>, freeze: string[]): Map<string, tf.Variable> {
   const vars = task.store.vars;
   const unmatched = unmatchedFreezeEntries(vars.keys(), freeze);
   if (unmatched.length) throw new UserError(`freeze: ${unmatched.join(', ')} match no layer of ${task.network} (names look like ${[...vars.keys()][1]})`);
@@ -42,7 +42,7 @@ function trainableOf(ctx: StepContext<unknown>, task: TrainTask<unknown>, freeze
 }
 
 export async function trainLoop<B>(
-  ctx: StepContext<unknown>, task: TrainTask<B>, split: Split, p: ResolvedTrainParams, features: FeatureConfig, memoryHint: string,
+  ctx: TrainingContext, task: TrainTask<B>, split: Split, p: ResolvedTrainParams, features: FeatureConfig, memoryHint: string,
 ): Promise<void> {
   const adam = new Adam();
   const stepper = new Stepper(trainableOf(ctx, task, p.freeze), adam);

@@ -1,7 +1,7 @@
 // The metrics observer: sums each step's loss, terms and gradient norm, and every `log_every`
 // steps (and at the last) writes their means with the learning rate, the speed and the
 // validation to metrics.jsonl and as step metrics, then starts a new window.
-import type { StepContext } from '../steps/contract.ts';
+import type { TrainingContext } from './context.ts';
 import type { MetricsLine, MetricsLog } from './metrics-log.ts';
 import { isDue, type StepReport, type TrainObserver } from './observer.ts';
 import type { Validation } from './train-task.ts';
@@ -12,7 +12,7 @@ export class MetricsWindow implements TrainObserver {
   private steps = 0;
 
   constructor(
-    private readonly ctx: StepContext<unknown>,
+    private readonly ctx: TrainingContext,
     terms: string[],
     private readonly log: MetricsLog,
     private readonly validate: (step: number) => Promise<Validation | undefined>,

@@ -4,14 +4,14 @@
 import { join, relative } from 'node:path';
 import { checkpointDirName } from '../models/checkpoint.ts';
 import { UserError } from '../errors.ts';
-import type { StepContext } from '../steps/contract.ts';
+import type { TrainingContext } from './context.ts';
 import type { ResolvedTrainParams } from './params.ts';
 
 export class Previews {
   private readonly ssrnDir: string | undefined;
 
   /** Checks preview_ssrn at once, before any step trains. */
-  constructor(private readonly ctx: StepContext<unknown>, private readonly p: Pick<ResolvedTrainParams, 'preview' | 'previewEvery' | 'previewSsrn'>) {
+  constructor(private readonly ctx: TrainingContext, private readonly p: Pick<ResolvedTrainParams, 'preview' | 'previewEvery' | 'previewSsrn'>) {
     if (p.previewSsrn) {
       const dir = ctx.inputs[p.previewSsrn];
       if (!dir) throw new UserError(`preview_ssrn: '${p.previewSsrn}' is not among this step's needs (${Object.keys(ctx.inputs).join(', ')})`);

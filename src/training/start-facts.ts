@@ -6,12 +6,12 @@ import { listCheckpoints, loadCheckpoint, readManifest } from '../models/checkpo
 import { checkpointOf, readTrainedModelDoc } from '../models/load-trained.ts';
 import type { VarStore } from '../models/layers.ts';
 import { UserError } from '../errors.ts';
-import type { StepContext } from '../steps/contract.ts';
+import type { TrainingContext } from './context.ts';
 import type { ResolvedTrainParams } from './params.ts';
 import type { StartDecision, StartFacts } from './start-decision.ts';
 
 export function readStartFacts(
-  ctx: StepContext<unknown>, root: string, p: ResolvedTrainParams, network: StartFacts['network'], dataset: string,
+  ctx: TrainingContext, root: string, p: ResolvedTrainParams, network: StartFacts['network'], dataset: string,
 ): StartFacts {
   const facts: StartFacts = { network, steps: p.steps, finetuneSteps: p.finetuneSteps, dataset };
   const latest = listCheckpoints(root).at(-1);

@@ -4,9 +4,9 @@
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { writeAlignmentPng, writeLossCurvesPng } from '../plots/plots.ts';
-import { ALIGNMENT_MATRIX_LABEL } from '../runner/events.ts';
+import { ALIGNMENT_MATRIX_LABEL } from './alignment-matrix.ts';
 import { writeJsonAtomic } from '../util/atomic.ts';
-import type { StepContext } from '../steps/contract.ts';
+import type { TrainingContext } from './context.ts';
 import type { MetricsLog } from './metrics-log.ts';
 import { isDue, type StepReport, type TrainObserver } from './observer.ts';
 import type { Validation } from './train-task.ts';
@@ -15,7 +15,7 @@ export class TrainingPlots implements TrainObserver {
   private readonly dir: string;
 
   constructor(
-    private readonly ctx: StepContext<unknown>,
+    private readonly ctx: TrainingContext,
     private readonly task: { network: string; terms: string[] },
     private readonly log: MetricsLog,
     private readonly validate: (step: number) => Promise<Validation | undefined>,

@@ -138,9 +138,8 @@ describe('preprocess step', () => {
   it('stops with StepInterrupted when the run is aborted, writing no features.json', async () => {
     const corpus = makeTempDir('corpus-');
     writeCorpus(corpus, [clip('a', 0.5, 150), clip('b', 0.5, 160)]);
-    const abort = new AbortController();
-    abort.abort();
-    const ctx = makeContext<PreprocessParams>({ config: 'tiny', workers: 1 }, { inputs: { corpus }, signal: abort.signal });
+    const ctx = makeContext<PreprocessParams>({ config: 'tiny', workers: 1 }, { inputs: { corpus } });
+    ctx.abort.abort();
     await expect(preprocess.run(ctx)).rejects.toThrow(StepInterrupted);
     expect(() => readFeatures(ctx.outDir)).toThrow(/missing/);
   }, 60_000);

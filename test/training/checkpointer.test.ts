@@ -9,7 +9,7 @@ import { listCheckpoints, readManifest } from '../../src/models/checkpoint.ts';
 import { SSRN_TINY, withOverrides } from '../../src/models/config.ts';
 import { Checkpointer } from '../../src/training/checkpointer.ts';
 import { SsrnTask } from '../../src/training/ssrn-task.ts';
-import { makeContext, tempDir, TINY_FEATURE_CONFIG } from '../steps/train-fixtures.ts';
+import { makeContext, makeTempDir } from '../helpers/make-context.ts';
 
 beforeAll(async () => {
   await selectBackend('wasm');
@@ -19,13 +19,13 @@ const report = (step: number) => ({ step, target: 100, lr: 0.001, values: { loss
 
 describe('checkpointer', () => {
   it('saves every N steps with the validation loss, dataset and target, keeps the newest, calls onSaved', async () => {
-    const out = tempDir('checkpointer');
-    const ctx = makeContext(out, {}, {});
+    const out = makeTempDir('checkpointer-');
+    const ctx = makeContext({}, { outDir: out });
     const task = new SsrnTask(withOverrides(SSRN_TINY, { c: 16 }), 1, 4, 16);
     const validated: number[] = [];
     const saved: [number, number][] = [];
     const c = new Checkpointer({
-      ctx, task, adam: new Adam(), every: 2, keep: 2, seed: 5, dataset: 'fp', target: 100, features: TINY_FEATURE_CONFIG, speaker: 'me',
+      ctx, task, adam: new Adam(), every: 2, keep: 2, seed: 5, dataset: 'fp', target: 100, features: { sample_rate: 16000 }, speaker: 'me',
       validate: async (step) => (validated.push(step), { valLoss: 10 - step, metrics: {} }),
       lastSaved: -1, onSaved: async (step, n) => void saved.push([step, n]),
     });
@@ -47,11 +47,11 @@ describe('checkpointer', () => {
   });
 
   it('does not save again the checkpoint a run resumed from; model.json waits for a checkpoint', async () => {
-    const out = tempDir('checkpointer-resumed');
+    const out = makeTempDir('checkpointer-resumed-');
     const task = new SsrnTask(withOverrides(SSRN_TINY, { c: 16 }), 1, 4, 16);
-    const ctx = makeContext(out, {}, {});
+    const ctx = makeContext({}, { outDir: out });
     const c = new Checkpointer({
-      ctx, task, adam: new Adam(), every: 2, keep: 2, seed: 5, dataset: 'fp', target: 100, features: TINY_FEATURE_CONFIG, speaker: 'me',
+      ctx, task, adam: new Adam(), every: 2, keep: 2, seed: 5, dataset: 'fp', target: 100, features: { sample_rate: 16000 }, speaker: 'me',
       validate: async () => undefined, lastSaved: 4,
     });
     c.writeDoc(4);

@@ -6,14 +6,14 @@ import { join } from 'node:path';
 import { MetricsLog } from '../../src/training/metrics-log.ts';
 import { MetricsWindow } from '../../src/training/metrics-window.ts';
 import type { Validation } from '../../src/training/train-task.ts';
-import { makeContext, tempDir } from '../steps/train-fixtures.ts';
+import { makeContext, makeTempDir } from '../helpers/make-context.ts';
 
 const report = (step: number, loss: number, target = 5) => ({ step, target, lr: step / 1000, values: { loss, l1: loss / 2 }, gradNorm: 10 * loss });
 
 describe('metrics window', () => {
   it('logs the means of each window, the validation of that step, and the last step', async () => {
-    const out = tempDir('metrics-window');
-    const ctx = makeContext(out, {}, {});
+    const out = makeTempDir('metrics-window-');
+    const ctx = makeContext({}, { outDir: out });
     const log = new MetricsLog(out, 0);
     const validated: number[] = [];
     const validation: Validation = { valLoss: 0.7, metrics: { diagonality: 0.4 } };
@@ -33,8 +33,8 @@ describe('metrics window', () => {
   });
 
   it('without validation utterances logs the training means alone', async () => {
-    const out = tempDir('metrics-window-noval');
-    const ctx = makeContext(out, {}, {});
+    const out = makeTempDir('metrics-window-noval-');
+    const ctx = makeContext({}, { outDir: out });
     const w = new MetricsWindow(ctx, [], new MetricsLog(out, 0), async () => undefined, 10);
     await w.afterStep(report(1, 4, 1));
     const line = JSON.parse(readFileSync(join(out, 'metrics.jsonl'), 'utf8')) as Record<string, number>;

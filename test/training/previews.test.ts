@@ -3,10 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import { Previews } from '../../src/training/previews.ts';
 import { UserError } from '../../src/errors.ts';
-import { makeContext, tempDir } from '../steps/train-fixtures.ts';
+import { makeContext, makeTempDir } from '../helpers/make-context.ts';
 
 describe('previews', () => {
-  const ctx = makeContext(tempDir('previews'), { features: '/f', vocoder: '/v' }, {});
+  const ctx = makeContext({}, { inputs: { features: '/f', vocoder: '/v' } });
 
   it('are due every preview_every-th checkpoint, never without sentences', () => {
     const every3 = new Previews(ctx, { preview: ['Hi.'], previewEvery: 3 });

@@ -5,15 +5,15 @@ import { join } from 'node:path';
 import { MetricsLog } from '../../src/training/metrics-log.ts';
 import { TrainingPlots } from '../../src/training/training-plots.ts';
 import type { Validation } from '../../src/training/train-task.ts';
-import { makeContext, tempDir } from '../steps/train-fixtures.ts';
+import { makeContext, makeTempDir } from '../helpers/make-context.ts';
 
 const report = (step: number, target = 5) => ({ step, target, lr: 0.001, values: { loss: 1 }, gradNorm: 1 });
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47]);
 
 describe('training plots', () => {
   it('draws the alignment and, from two logged lines, the loss curves at each due step', async () => {
-    const out = tempDir('plots');
-    const ctx = makeContext(out, {}, {});
+    const out = makeTempDir('plots-');
+    const ctx = makeContext({}, { outDir: out });
     const log = new MetricsLog(out, 0);
     const alignment = { rows: 2, cols: 3, matrix: Float32Array.from([0.9, 0.5, 0.123456, 0.1, 0.5, 0.876544]) };
     const validation: Validation = { valLoss: 1, metrics: {}, alignment };
@@ -34,8 +34,8 @@ describe('training plots', () => {
   });
 
   it('an SSRN (no alignment) gets only the loss curves', async () => {
-    const out = tempDir('plots-ssrn');
-    const ctx = makeContext(out, {}, {});
+    const out = makeTempDir('plots-ssrn-');
+    const ctx = makeContext({}, { outDir: out });
     const log = new MetricsLog(out, 0);
     log.append({ step: 1, loss: 2 });
     log.append({ step: 2, loss: 1 });

@@ -7,7 +7,8 @@ import { splitDataset, type Split } from '../../src/training/dataset.ts';
 import { Text2MelTask } from '../../src/training/text2mel-task.ts';
 import { ValidationCache } from '../../src/training/validation.ts';
 import { UserError } from '../../src/errors.ts';
-import { tempDir, writeSyntheticFeatures } from '../steps/train-fixtures.ts';
+import { makeTempDir } from '../helpers/make-context.ts';
+import { writeSyntheticFeatures } from '../steps/train-fixtures.ts';
 
 let split: Split;
 const config = withOverrides(TEXT2MEL_TINY, { e: 16, d: 16 });
@@ -16,7 +17,7 @@ const task = (onNoAlignment: 'warn' | 'stop', warnings: string[] = []) =>
 
 beforeAll(async () => {
   await selectBackend('wasm');
-  split = splitDataset(writeSyntheticFeatures(tempDir('validation-feat'), { utterances: 7 }), { batchSize: 2, validation: 3, seed: 1 }, () => {});
+  split = splitDataset(writeSyntheticFeatures(makeTempDir('validation-feat-'), { utterances: 7 }), { batchSize: 2, validation: 3, seed: 1 }, () => {});
 });
 
 describe('validation cache', () => {
