@@ -44,6 +44,7 @@ beforeAll(async () => {
 describe('vocoder registry', () => {
   it('lists each vocoder once and picks one in one place', async () => {
     expect(vocoderNames()).toEqual(['griffin-lim-ssrn', 'griffin-lim-mel-inverse']);
+    for (const name of vocoderNames()) expect((await loadVocoder(name)).name).toBe(name);
     expect((await chooseVocoder(undefined, true)).name).toBe('griffin-lim-ssrn');
     expect((await chooseVocoder(undefined, false)).name).toBe('griffin-lim-mel-inverse');
     expect((await chooseVocoder('griffin-lim-mel-inverse', true)).name).toBe('griffin-lim-mel-inverse');

@@ -8,8 +8,6 @@ import type { Vocoder } from './vocoder.ts';
 
 export const vocoder: Vocoder = {
   name: 'griffin-lim-mel-inverse',
-  description: 'the mel filterbank inverted by non-negative least squares, then Griffin-Lim (no SSRN; preview quality)',
-  needsSsrn: false,
   load(setup) {
     const gl = griffinLimSettings(setup);
     return {

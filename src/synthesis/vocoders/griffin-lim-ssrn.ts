@@ -13,8 +13,6 @@ const FEATURE_KEYS = ['sample_rate', 'n_fft', 'hop_length', 'win_length', 'n_mel
 
 export const vocoder: Vocoder = {
   name: 'griffin-lim-ssrn',
-  description: 'a trained SSRN to the linear magnitude, then Griffin-Lim (needs ssrn)',
-  needsSsrn: true,
   load(setup) {
     if (!setup.ssrnDir) throw new UserError(`the ${this.name} vocoder needs a trained SSRN (ssrn: a train-ssrn step)`);
     const s = loadTrainedNetwork(setup.ssrnDir, 'ssrn', setup.ssrnWhich);

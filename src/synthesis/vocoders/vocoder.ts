@@ -10,7 +10,7 @@ export interface VocoderSetup {
   features: FeatureConfig;
   /** Where the Text2Mel came from, for messages. */
   text2melDir: string;
-  /** A train-ssrn step output, for the vocoders that need one (`needsSsrn`). */
+  /** A train-ssrn step output, for the vocoders that use one. */
   ssrnDir?: string;
   ssrnWhich: CheckpointChoice;
   griffinLimIters?: number;
@@ -27,9 +27,5 @@ export interface LoadedVocoder {
 
 export interface Vocoder {
   name: string;
-  /** One line for the step's params schema and the README. */
-  description: string;
-  /** Needs a trained SSRN (`ssrnDir`); `say` and the synthesize step say so when there is none. */
-  needsSsrn: boolean;
   load(setup: VocoderSetup): LoadedVocoder;
 }
