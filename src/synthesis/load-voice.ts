@@ -24,7 +24,7 @@ export interface Voice {
 
 /** weights.bin must hold every tensor of the manifest as float32 (checkpoint.ts layout). */
 function checkComplete(checkpoint: string): void {
-  let manifest;
+  let manifest: ReturnType<typeof readManifest>;
   try {
     manifest = readManifest(checkpoint);
   } catch (err) {

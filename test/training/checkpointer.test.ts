@@ -26,7 +26,10 @@ describe('checkpointer', () => {
     const saved: [number, number][] = [];
     const c = new Checkpointer({
       ctx, task, adam: new Adam(), every: 2, keep: 2, seed: 5, dataset: 'fp', target: 100, features: { sample_rate: 16000 }, speaker: 'me',
-      validate: async (step) => (validated.push(step), { valLoss: 10 - step, metrics: {} }),
+      validate: async (step) => {
+        validated.push(step);
+        return { valLoss: 10 - step, metrics: {} };
+      },
       lastSaved: -1, onSaved: async (step, n) => void saved.push([step, n]),
     });
     for (let s = 1; s <= 6; s++) await c.afterStep(report(s));

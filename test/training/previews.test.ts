@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { Previews } from '../../src/training/previews.ts';
 import { UserError } from '../../src/errors.ts';
-import { makeContext, makeTempDir } from '../helpers/make-context.ts';
+import { makeContext } from '../helpers/make-context.ts';
 
 describe('previews', () => {
   const ctx = makeContext({}, { inputs: { features: '/f', vocoder: '/v' } });
