@@ -1,4 +1,4 @@
-// `synthesize`: speak sentences with a trained Text2Mel (+ SSRN) — design note §6. Writes
+// `synthesize`: speak sentences with a trained Text2Mel (+ SSRN) — docs/design.md §6. Writes
 // wavs/<id>.wav, plots/<id>.alignment.png, plots/<id>.mel.png and synthesis.json (SynthesisIndex);
 // reports progress in sentences and the real-time factor (audio seconds / wall seconds).
 import { existsSync, readFileSync } from 'node:fs';
@@ -45,7 +45,7 @@ const paramsSchema: JsonSchema = {
     },
     max_frames: { type: 'integer', minimum: 1, description: "reduced frames per sentence at most (default: the model's max_T)" },
     griffin_lim_iters: { type: 'integer', minimum: 1, description: 'Griffin-Lim iterations (default 32 for n_fft 512 voices, else 50)' },
-    power: { type: 'number', exclusiveMinimum: 0, description: 'magnitude sharpening exponent (default 1.0 for n_fft 512, else 1.5; design note §9.1)' },
+    power: { type: 'number', exclusiveMinimum: 0, description: 'magnitude sharpening exponent (default 1.0 for n_fft 512, else 1.5; docs/design.md §6.4)' },
     batch_size: { type: 'integer', minimum: 1, default: 8, description: 'sentences generated together' },
   },
 };

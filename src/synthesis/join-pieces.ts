@@ -1,5 +1,5 @@
 // The waves of one input's pieces (split-text.ts) joined into one utterance.
-/** Pieces of one input joined with `pauseSeconds` of silence, peak-normalised to 0.95 (§6.4.7: 16-bit after normalising). */
+/** Pieces of one input joined with `pauseSeconds` of silence, peak-normalised to 0.95 (§6.4: 16-bit after normalising). */
 export function joinWithPauses(pieces: Float32Array[], sampleRate: number, pauseSeconds: number): Float32Array {
   const pause = Math.round(pauseSeconds * sampleRate);
   const total = pieces.reduce((a, p) => a + p.length, 0) + pause * Math.max(0, pieces.length - 1);

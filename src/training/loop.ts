@@ -1,8 +1,9 @@
-// The training loop shared by train-text2mel and train-ssrn: where the weights start
-// (start-decision.ts), batches with prefetch, Noam LR, clipped hand-written Adam with frozen
-// variables; after each step the observers act on their own schedules: metrics window,
-// plots, checkpoints (which trigger previews). Validation (with the alignment watchdog) runs at
-// most once per step for all of them. Interrupted or done, the loop checkpoints and writes model.json.
+// The training loop shared by train-text2mel and train-ssrn (docs/design.md §5.4): where the
+// weights start (start-decision.ts), batches with prefetch, Noam LR, clipped hand-written Adam
+// with frozen variables; after each step the observers act on their own schedules: metrics
+// window, plots, checkpoints (which trigger previews). Validation (with the alignment watchdog)
+// runs at most once per step for all of them. Interrupted or done, the loop checkpoints and
+// writes model.json.
 import { join } from 'node:path';
 import { tf } from '../models/backend.ts';
 import { Adam } from '../models/adam.ts';

@@ -1,4 +1,4 @@
-// SSRN training task (design note §4.2): loss = L1 + BD on random crops of the magnitudes.
+// SSRN training task (docs/design.md §4.2): loss = L1 + BD on random crops of the magnitudes.
 import { tf } from '../models/backend.ts';
 import { Ssrn } from '../models/ssrn.ts';
 import type { SsrnConfig } from '../models/config.ts';

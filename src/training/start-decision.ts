@@ -2,7 +2,7 @@
 // its own newest checkpoint (resume, exactly where it stopped), else the earlier build a warm
 // start names (watch: weights, Adam moments and step continue on the changed dataset), else
 // init_from (an upstream step's weights, step counter from 0), else fresh weights. Also decides
-// the step it trains to.
+// the step it trains to (docs/design.md §5.5).
 import { UserError } from '../errors.ts';
 
 export interface StartFacts {

@@ -1,4 +1,4 @@
-// Text2Mel training task (design note §4.1, §5.3, §5.4): loss = L1 + BD + guided attention.
+// Text2Mel training task (docs/design.md §4.1, §5.3, §5.4): loss = L1 + BD + guided attention.
 import { tf } from '../models/backend.ts';
 import { Text2Mel } from '../models/text2mel.ts';
 import type { Text2MelConfig } from '../models/config.ts';

@@ -1,7 +1,6 @@
 // Griffin-Lim iterations and sharpening power when the user names none, shared by the Griffin-Lim
-// vocoders: n_fft 512 is the tiny feature size (design note §9: 32 iterations for demos; §9.1:
-// power 1.5 costs ~0.2 WER there, use 1.0); larger FFTs take the REF values of §2.1 (50
-// iterations, power 1.5).
+// vocoders: n_fft 512 is the tiny feature size: 32 iterations, and power 1.0 (1.5 cost about 0.2
+// WER there); larger FFTs take REF's 50 iterations and power 1.5 (docs/design.md §6.4).
 import type { GriffinLimOptions } from '../../audio/griffin-lim.ts';
 import type { VocoderSetup } from './vocoder.ts';
 

@@ -1,4 +1,4 @@
-// SSRN + Griffin-Lim (design note §6.4): the trained SSRN (dropout off) turns the reduced mel into
+// SSRN + Griffin-Lim (docs/design.md §6.4): the trained SSRN (dropout off) turns the reduced mel into
 // the full-rate normalised magnitude, then magnitudeToWave (de-normalise, power, Griffin-Lim,
 // de-emphasis, silence trim). The SSRN must have been trained on the Text2Mel's features.
 import { tf } from '../../models/backend.ts';
