@@ -92,7 +92,7 @@ describe('synthesize step', () => {
     const needs = synthesize.run(stepContext({ text2mel: 't2m', vocoder: 'griffin-lim-ssrn', sentences: ['Hi.'] }));
     await expect(needs).rejects.toThrow(/^the griffin-lim-ssrn vocoder needs a trained SSRN \(ssrn: a train-ssrn step\)$/);
     const unknown = synthesize.run(stepContext({ text2mel: 't2m', vocoder: 'wavenet', sentences: ['Hi.'] }));
-    await expect(unknown).rejects.toThrow(/^unknown vocoder 'wavenet' \(known: griffin-lim-ssrn, griffin-lim-mel-inverse\)$/);
+    await expect(unknown).rejects.toThrow(/^unknown vocoder 'wavenet' \(known: [^)]*griffin-lim-mel-inverse[^)]*\)$/);
   });
 
   it('a truncated checkpoint gives one clear line', async () => {
