@@ -10,7 +10,7 @@ import { selectBackend } from '../src/models/backend.ts';
 import { trainSsrn } from '../src/steps/train-ssrn.ts';
 import { trainText2Mel } from '../src/steps/train-text2mel.ts';
 import { synthesizeSentences } from '../src/synthesis/synthesize.ts';
-import { vocoderDefaults } from '../src/synthesis/vocoder-defaults.ts';
+import { griffinLimDefaults } from '../src/synthesis/vocoders/griffin-lim-settings.ts';
 import { makeContext, makeTempDir } from '../test/helpers/make-context.ts';
 import { TINY_FEATURES } from '../src/audio/feature-config.ts';
 import { writeSyntheticFeatures } from '../test/steps/train-fixtures.ts';
@@ -54,7 +54,7 @@ async function measure(backend: string, voice: { text2melDir: string; ssrnDir: s
   }
   const marks: number[] = [];
   const speak = (sentences: string[]) => synthesizeSentences({
-    ...voice, sentences, which: 'latest', maxFrames: MAX_FRAMES, ...vocoderDefaults(cfg.n_fft), outDir,
+    ...voice, sentences, which: 'latest', maxFrames: MAX_FRAMES, outDir,
     batchSize: SENTENCES.length, log: () => {}, warn: () => {}, onProgress: () => marks.push(performance.now()),
   });
   const warm = await speak(SENTENCES.slice(0, 1));
@@ -91,7 +91,7 @@ export async function bench(): Promise<{ title: string; markdown: string }> {
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
-  const { griffinLimIters, power } = vocoderDefaults(cfg.n_fft);
+  const { iters: griffinLimIters, power } = griffinLimDefaults(cfg.n_fft);
   const fmt = (x: number | null, d = 2) => (x === null ? '–' : x.toFixed(d));
   const md = [
     `One synthesizeSentences call per backend (models loaded, Text2Mel generation in one batch, SSRN, Griffin-Lim ${griffinLimIters} iterations at power ${power}, WAVs and plots written) for up to ${SENTENCES.length} sentences, with the tiny Text2Mel and SSRN after 3 training steps on synthetic features (${cfg.sample_rate / 1000} kHz, n_fft ${cfg.n_fft}, r ${cfg.r}). Untrained, every sentence runs to max_frames ${MAX_FRAMES} (${((MAX_FRAMES * cfg.r * cfg.hop_length) / cfg.sample_rate).toFixed(1)} s before silence trimming), so each backend speaks the same audio. RTF = seconds of audio ÷ wall seconds (above 1: faster than real time). Text2Mel and SSRN + Griffin-Lim split the wall time from the per-sentence progress times (model loading is in neither). A first one-sentence call warms the backend up and sets the sentence count within ${BUDGET_S} s.`,

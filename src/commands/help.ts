@@ -47,7 +47,8 @@ training continues from its last build. A change during a run queues one follow-
 --restart stops the current run cleanly and starts again instead. An invalid pipeline is
 reported as file:line:column and the watch waits for the next edit; a bad new recording is
 skipped by the corpus step with a warning. Ctrl-C once: the current run stops cleanly and the
-watch ends (exit 0); twice: running steps are killed. Watch messages go to stderr.`,
+watch ends (exit 0); twice: running steps are killed. Watch messages go to stderr; with --json
+they are also "watch" events on stdout.`,
   status: `Usage: vcpipe status [<pipeline.yaml>] [--cache DIR]
 
 The state of the last run (of this pipeline, or the latest in the cache) from its persisted

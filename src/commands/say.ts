@@ -1,6 +1,6 @@
 // `vcpipe say "Any text here." [--pipeline pipelines/demo.yaml] [--cache DIR] [--out file.wav]
 // [--play] [--checkpoint latest|best|N]`: speak one text with the newest voice a pipeline has
-// trained into the cache. Exit codes: 0 spoken, 2 bad input (no trained model, unspeakable text).
+// trained into the cache (vocoded as the synthesize step does: vocoders/registry.ts). Exit codes: 0 spoken, 2 bad input (no trained model, unspeakable text).
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
@@ -9,11 +9,10 @@ import { parseArgs } from 'node:util';
 import { UserError } from '../errors.ts';
 import { cacheDirOf } from './options.ts';
 import { selectBackend } from '../models/backend.ts';
-import { readTrainedModelDoc } from '../models/load-trained.ts';
 import { findVoice } from '../runner/find-trained.ts';
 import type { CheckpointChoice } from '../synthesis/load-voice.ts';
 import { synthesizeSentences } from '../synthesis/synthesize.ts';
-import { vocoderDefaults } from '../synthesis/vocoder-defaults.ts';
+import { chooseVocoder } from '../synthesis/vocoders/registry.ts';
 
 export const SAY_USAGE = 'usage: vcpipe say "Any text here." [--pipeline pipelines/demo.yaml] [--cache DIR] [--out file.wav] [--play] [--checkpoint latest|best|N]';
 
@@ -56,7 +55,7 @@ export async function sayCommand(argv: string[], io: SayIo = stdio): Promise<num
       },
     });
     if (values.help) {
-      io.out(`${SAY_USAGE}\n  Speaks the text with the newest trained Text2Mel and SSRN of the pipeline (in its cache) into a WAV.`);
+      io.out(`${SAY_USAGE}\n  Speaks the text with the newest trained Text2Mel and SSRN of the pipeline (in its cache) into a WAV;\n  before an SSRN is trained, through the mel pseudo-inverse (preview quality).`);
       return 0;
     }
     const text = positionals.join(' ');
@@ -68,21 +67,21 @@ export async function sayCommand(argv: string[], io: SayIo = stdio): Promise<num
     const voice = findVoice(resolve(pipeline), cacheDir);
     const retrain = `run: npx vcpipe run ${pipeline}`;
     if (!voice.text2mel) throw new UserError(`no trained text2mel in ${shownCache} for ${pipeline} — ${retrain}`);
-    if (!voice.ssrn) throw new UserError(`no trained ssrn in ${shownCache} for ${pipeline} — ${retrain}`);
+    const ssrn = voice.ssrn;
+    const vocoder = await chooseVocoder(undefined, ssrn !== undefined);
 
     await selectBackend('auto', io.err);
-    const defaults = vocoderDefaults(Number(readTrainedModelDoc(voice.text2mel.dir).features.n_fft));
     const work = mkdtempSync(join(tmpdir(), 'vcpipe-say-'));
     try {
       const result = await synthesizeSentences({
-        text2melDir: voice.text2mel.dir, ssrnDir: voice.ssrn.dir, sentences: [text], which,
-        griffinLimIters: defaults.griffinLimIters, power: defaults.power, batchSize: 8, outDir: work,
+        text2melDir: voice.text2mel.dir, vocoder: vocoder.name, ssrnDir: ssrn?.dir, sentences: [text], which,
+        batchSize: 8, outDir: work,
         log: io.err, warn: io.err,
       });
       const spoken = result.sentences[0];
       if (!spoken) throw new UserError(`cannot say that: ${result.failed[0]?.reason ?? 'nothing was spoken'}`);
       copyFileSync(join(work, spoken.wav), values.out!);
-      io.out(`${values.out}: ${spoken.seconds.toFixed(2)} s (${voice.text2mel.step} + ${voice.ssrn.step}, real-time factor ${(result.audioSeconds / result.wallSeconds).toFixed(2)})`);
+      io.out(`${values.out}: ${spoken.seconds.toFixed(2)} s (${[voice.text2mel.step, ssrn?.step ?? vocoder.name].join(' + ')}, real-time factor ${(result.audioSeconds / result.wallSeconds).toFixed(2)})`);
     } finally {
       rmSync(work, { recursive: true, force: true });
     }

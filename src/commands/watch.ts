@@ -1,5 +1,6 @@
 // `vcpipe watch <file>`: run, then run again what changes touch, until Ctrl-C.
 import { chooseReporter } from '../ui/choose-reporter.ts';
+import { createJsonReporter } from '../ui/json-reporter.ts';
 import { watchPipeline } from '../runner/watch.ts';
 import type { CliOptions } from './options.ts';
 
@@ -13,5 +14,7 @@ export async function watchCommand(o: CliOptions): Promise<number> {
     reporter: (onInterrupt) => chooseReporter({ ...o, onInterrupt }),
     // console.error: shown above the dashboard's frame while a run is drawn.
     say: (line) => console.error(`vcpipe watch: ${line}`),
+    // --json: the watch's own events join the runs' events on stdout.
+    emit: o.json ? createJsonReporter().onEvent : undefined,
   });
 }

@@ -14,7 +14,26 @@ export type RunEvent =
   | { type: 'progress'; step: string; done: number; total: number; unit?: string; time: number }
   | { type: 'metric'; step: string; name: string; value: number; at?: number; time: number }
   | { type: 'artifact'; step: string; path: string; kind: string; label?: string; time: number }
-  | { type: 'log'; step: string; level: 'info' | 'warn'; message: string; time: number };
+  | { type: 'log'; step: string; level: 'info' | 'warn'; message: string; time: number }
+  | WatchEvent;
+
+/**
+ * What `vcpipe watch` does around its runs (watch.machine.ts): `rerun` (changes start a run),
+ * `queued` / `restarting` (changes during a run), `invalid` (the pipeline does not load; its
+ * `problems`), `idle` (waiting, `watched` paths), `stopping`, `stopped` (`code`, `message` when an
+ * error ended it). `changed`: the paths that changed.
+ */
+export type WatchState = 'rerun' | 'queued' | 'restarting' | 'invalid' | 'idle' | 'stopping' | 'stopped';
+export interface WatchEvent {
+  type: 'watch';
+  state: WatchState;
+  changed?: string[];
+  problems?: string[];
+  watched?: number;
+  code?: number;
+  message?: string;
+  time: number;
+}
 
 /** A step as planned: shown by reporters before anything runs, in DAG order. */
 export interface PlannedStep {

@@ -8,12 +8,15 @@ import { UserError } from '../errors.ts';
 import type { StepContext, StepKind } from './contract.ts';
 import type { JsonSchema } from '../util/json-schema.ts';
 import type { SynthesisIndex } from '../synthesis/synthesis-index.ts';
+import { vocoderNames } from '../synthesis/vocoders/registry.ts';
 
 export interface SynthesizeParams {
   /** The train-text2mel step (must be in needs). */
   text2mel: string;
-  /** The train-ssrn step (in needs); left out: mel pseudo-inverse + Griffin-Lim (a preview). */
+  /** The train-ssrn step (in needs), for the vocoders that use one. */
   ssrn?: string;
+  /** A vocoder name (src/synthesis/vocoders/); default: griffin-lim-ssrn with an ssrn, else griffin-lim-mel-inverse. */
+  vocoder?: string;
   /** A file of sentences (one per line, relative to the pipeline) or the sentences themselves. */
   sentences: string | string[];
   checkpoint?: 'latest' | 'best' | number;
@@ -30,6 +33,7 @@ const paramsSchema: JsonSchema = {
   properties: {
     text2mel: { type: 'string', description: 'name of the train-text2mel step (must be in needs)' },
     ssrn: { type: 'string', description: 'name of the train-ssrn step (in needs); without it the mel is inverted directly (preview quality)' },
+    vocoder: { enum: vocoderNames(), description: 'how mels become sound (default: griffin-lim-ssrn with an ssrn, else griffin-lim-mel-inverse)' },
     sentences: {
       description: 'a text file with one sentence (or paragraph) per line, relative to the pipeline, or a list of sentences',
       oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' }, minItems: 1 }],
@@ -60,21 +64,18 @@ function sentencesOf(p: SynthesizeParams, projectDir: string): string[] {
 
 async function run(ctx: StepContext<SynthesizeParams>): Promise<void> {
   const { selectBackend } = await import('../models/backend.ts');
-  const { readTrainedModelDoc } = await import('../models/load-trained.ts');
   const { synthesizeSentences } = await import('../synthesis/synthesize.ts');
-  const { vocoderDefaults } = await import('../synthesis/vocoder-defaults.ts');
   const p = ctx.params;
   const text2melDir = inputDir(ctx, 'text2mel');
   const ssrnDir = p.ssrn ? inputDir(ctx, 'ssrn') : undefined;
   const sentences = sentencesOf(p, ctx.projectDir);
   await selectBackend(ctx.backend, ctx.log);
-  const defaults = vocoderDefaults(Number(readTrainedModelDoc(text2melDir).features.n_fft));
   const result = await synthesizeSentences({
-    text2melDir, ssrnDir, sentences,
+    text2melDir, vocoder: p.vocoder, ssrnDir, sentences,
     which: p.checkpoint ?? 'latest',
     maxFrames: p.max_frames,
-    griffinLimIters: p.griffin_lim_iters ?? defaults.griffinLimIters,
-    power: p.power ?? defaults.power,
+    griffinLimIters: p.griffin_lim_iters,
+    power: p.power,
     batchSize: p.batch_size ?? 8,
     outDir: ctx.outDir,
     log: ctx.log, warn: ctx.warn,

@@ -1,5 +1,5 @@
 // Sentences → WAVs with a trained voice: split and normalise the text (split-text.ts), generate
-// mels in batches with the incremental decoder (§6.3), vocode (§6.4), write per input
+// mels in batches with the incremental decoder (§6.3), vocode (§6.4, vocoders/), write per input
 // `wavs/<id>.wav` (16-bit), `plots/<id>.alignment.png` and `plots/<id>.mel.png`. An input that
 // cannot be spoken is reported in `failed` and does not stop the others.
 import { mkdirSync } from 'node:fs';
@@ -11,16 +11,20 @@ import type { SynthesizedSentence } from './synthesis-index.ts';
 import { UserError } from '../errors.ts';
 import { generateIncremental } from './incremental-decoder.ts';
 import type { GeneratedMel } from './generation-state.ts';
+import { joinWithPauses } from './join-pieces.ts';
 import { loadVoice, type CheckpointChoice } from './load-voice.ts';
-import { joinWithPauses, melToWave } from './mel-to-wave.ts';
 import { splitForSynthesis, type TextPiece } from './split-text.ts';
+import { chooseVocoder } from './vocoders/registry.ts';
+import type { LoadedVocoder } from './vocoders/vocoder.ts';
 
 /** Silence between the sentences of one input (brief of issue 5). */
 export const PAUSE_SECONDS = 0.25;
 
 export interface SynthesizeOptions {
   text2melDir: string;
-  /** Without an SSRN the mel is inverted by the mel pseudo-inverse (training previews). */
+  /** A vocoder name (vocoders/registry.ts); default: chosen there by whether `ssrnDir` is given. */
+  vocoder?: string;
+  /** The train-ssrn output, for a vocoder that needs one. */
   ssrnDir?: string;
   sentences: string[];
   which: CheckpointChoice;
@@ -28,8 +32,9 @@ export interface SynthesizeOptions {
   ssrnWhich?: CheckpointChoice;
   /** Reduced frames per piece at most; default the Text2Mel's max_T. */
   maxFrames?: number;
-  griffinLimIters: number;
-  power: number;
+  /** Vocoder settings; undefined: the vocoder's defaults for the voice's features. */
+  griffinLimIters?: number;
+  power?: number;
   outDir: string;
   /** Pieces generated together by the decoder. */
   batchSize: number;
@@ -45,6 +50,8 @@ export interface SynthesisResult {
   sampleRate: number;
   features: FeatureConfig;
   speaker?: string;
+  /** The vocoder's name (vocoders/registry.ts). */
+  vocoder: string;
   /** Seconds of audio written, and wall seconds from loading the models to the last WAV. */
   audioSeconds: number;
   wallSeconds: number;
@@ -83,14 +90,25 @@ function joinMels(gs: GeneratedMel[], nMels: number): Float32Array {
 
 export async function synthesizeSentences(o: SynthesizeOptions): Promise<SynthesisResult> {
   const started = performance.now();
-  const voice = loadVoice(o.text2melDir, o.ssrnDir, o.which, o.ssrnWhich);
+  const vocoder = await chooseVocoder(o.vocoder, o.ssrnDir !== undefined);
+  const voice = loadVoice(o.text2melDir, o.which);
+  let vocode: LoadedVocoder;
+  try {
+    vocode = vocoder.load({
+      features: voice.features, text2melDir: o.text2melDir, ssrnDir: o.ssrnDir, ssrnWhich: o.ssrnWhich ?? o.which,
+      griffinLimIters: o.griffinLimIters, power: o.power,
+    });
+  } catch (err) {
+    voice.dispose();
+    throw err;
+  }
   try {
     const cfg = voice.features;
     const { maxN, maxT, nMels } = voice.text2mel.config;
     const maxFrames = o.maxFrames ?? maxT;
     if (!(Number.isInteger(maxFrames) && maxFrames >= 1)) throw new UserError(`max_frames must be a whole number ≥ 1, got ${maxFrames}`);
     if (!(Number.isInteger(o.batchSize) && o.batchSize >= 1)) throw new UserError(`batch_size must be a whole number ≥ 1, got ${o.batchSize}`);
-    o.log(`voice: Text2Mel step ${voice.text2melStep}${voice.ssrn ? `, SSRN step ${voice.ssrnStep}` : ', no SSRN (mel pseudo-inverse)'}; ${cfg.sample_rate} Hz`);
+    o.log(`voice: Text2Mel step ${voice.text2melStep}; vocoder ${vocoder.name} (${vocode.summary}); ${cfg.sample_rate} Hz`);
 
     const total = o.sentences.length;
     const failed: SynthesisResult['failed'] = [];
@@ -124,7 +142,7 @@ export async function synthesizeSentences(o: SynthesizeOptions): Promise<Synthes
       const id = idOf(input.index, total);
       const gs = mels.slice(next, next + input.pieces.length);
       next += input.pieces.length;
-      const waves = gs.map((g) => melToWave(g.mel, g.frames, cfg, voice.ssrn, { iters: o.griffinLimIters, power: o.power }));
+      const waves = gs.map((g) => vocode.melToWave(g.mel, g.frames));
       const wave = joinWithPauses(waves, cfg.sample_rate, PAUSE_SECONDS);
       const wav = join('wavs', `${id}.wav`);
       writeWav(join(o.outDir, wav), [wave], cfg.sample_rate, 'pcm16');
@@ -142,10 +160,11 @@ export async function synthesizeSentences(o: SynthesizeOptions): Promise<Synthes
       o.onProgress?.(++done, total);
     }
     return {
-      sentences, failed, sampleRate: cfg.sample_rate, features: cfg, speaker: voice.speaker,
+      sentences, failed, sampleRate: cfg.sample_rate, features: cfg, speaker: voice.speaker, vocoder: vocoder.name,
       audioSeconds, wallSeconds: (performance.now() - started) / 1000,
     };
   } finally {
+    vocode.dispose();
     voice.dispose();
   }
 }

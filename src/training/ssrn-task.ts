@@ -7,7 +7,7 @@ import { binaryDivergence, l1Loss } from '../models/losses.ts';
 import type { Rng } from '../models/rng.ts';
 import { collateSsrn, type SsrnBatch } from './collate.ts';
 import type { Loaded } from './dataset.ts';
-import type { TrainTask, Validation } from './loop.ts';
+import type { TrainTask, Validation } from './train-task.ts';
 
 export class SsrnTask implements TrainTask<SsrnBatch> {
   readonly network = 'ssrn';

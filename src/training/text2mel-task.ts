@@ -4,17 +4,14 @@ import { Text2Mel } from '../models/text2mel.ts';
 import type { Text2MelConfig } from '../models/config.ts';
 import { INFERENCE, type RunMode } from '../models/layers.ts';
 import { binaryDivergence, guidedAttentionLoss, l1Loss } from '../models/losses.ts';
-import { UserError } from '../errors.ts';
+import { AlignmentWatchdog, type AlignmentWatchdogOptions } from './alignment-watchdog.ts';
 import { collateText2Mel, type Text2MelBatch } from './collate.ts';
 import type { Loaded } from './dataset.ts';
 import { diagonality } from './diagonality.ts';
-import type { TrainTask, Validation } from './loop.ts';
+import type { TrainTask, Validation } from './train-task.ts';
 
-export interface Text2MelTaskOptions {
+export interface Text2MelTaskOptions extends AlignmentWatchdogOptions {
   guidedAttention: 'per_utterance' | 'ref';
-  alignBy: number;
-  onNoAlignment: 'warn' | 'stop';
-  warn(message: string): void;
 }
 
 export class Text2MelTask implements TrainTask<Text2MelBatch> {
@@ -22,10 +19,11 @@ export class Text2MelTask implements TrainTask<Text2MelBatch> {
   readonly withMag = false;
   readonly terms = ['l1', 'bd', 'att'];
   readonly model: Text2Mel;
-  private warned = false;
+  private readonly watchdog: AlignmentWatchdog;
 
   constructor(readonly modelConfig: Text2MelConfig, seed: number, private readonly opts: Text2MelTaskOptions) {
     this.model = new Text2Mel(modelConfig, seed);
+    this.watchdog = new AlignmentWatchdog(opts);
   }
 
   get store() {
@@ -83,14 +81,8 @@ export class Text2MelTask implements TrainTask<Text2MelBatch> {
     return { valLoss: lossSum / count, metrics: { diagonality: diagSum / count }, alignment };
   }
 
-  /** Alignment watchdog: diagonality < 0.5 once step ≥ align_by. */
+  /** Alignment watchdog (alignment-watchdog.ts) on the mean diagonality. */
   afterValidation(step: number, v: Validation): void {
-    if (step < this.opts.alignBy || this.warned || v.metrics.diagonality >= 0.5) return;
-    const advice =
-      `attention is not diagonal by step ${step} (diagonality ${v.metrics.diagonality.toFixed(2)} < 0.5, align_by ${this.opts.alignBy}): ` +
-      'lower the learning rate (lr), check that the transcripts match the audio, or use shorter clips';
-    if (this.opts.onNoAlignment === 'stop') throw new UserError(advice);
-    this.opts.warn(advice);
-    this.warned = true;
+    this.watchdog.check(step, v.metrics.diagonality);
   }
 }

@@ -1,5 +1,6 @@
 // Human-readable lines, one per event that matters (for logs, CI and non-TTY output).
 import type { Reporter, RunEvent } from '../runner/events.ts';
+import { watchLines } from '../runner/watch-lines.ts';
 
 const clock = (t: number) => new Date(t).toISOString().slice(11, 19);
 const secs = (s: number) => (s < 90 ? `${s.toFixed(1)}s` : `${(s / 60).toFixed(1)}min`);
@@ -24,6 +25,8 @@ export function formatEvent(e: RunEvent): string | undefined {
       return `${clock(e.time)} ${e.step}: ${e.kind} ${e.label ?? ''} ${e.path}`.replace(/ {2,}/g, ' ');
     case 'log':
       return `${clock(e.time)} ${e.step}: ${e.level === 'warn' ? 'warning: ' : ''}${e.message}`;
+    case 'watch':
+      return watchLines(e).map((line) => `${clock(e.time)} watch: ${line}`).join('\n') || undefined;
   }
 }
 

@@ -68,6 +68,17 @@ describe('vcpipe say', () => {
     expect(lines.out[0]).toMatch(/hello\.wav: \d+\.\d\d s \(text2mel \+ ssrn, real-time factor/);
   });
 
+  it('before an SSRN is trained, speaks through the mel pseudo-inverse and says so', async () => {
+    const cache = join(root, 'cache-t2m-only');
+    publish(cache, 't2m', 'text2mel', 'train-text2mel', t2m, '2024-06-01T00:00:00Z');
+    const out = join(root, 'preview.wav');
+    const { lines, io } = capture();
+    expect(await sayCommand(['Hello.', '--pipeline', pipeline, '--cache', cache, '--out', out], io)).toBe(0);
+    expect(readWav(out).channels[0].length).toBeGreaterThan(1600);
+    expect(lines.out[0]).toMatch(/preview\.wav: \d+\.\d\d s \(text2mel \+ griffin-lim-mel-inverse, real-time factor/);
+    expect(lines.err.some((l) => l.includes('vocoder griffin-lim-mel-inverse (mel pseudo-inverse'))).toBe(true);
+  });
+
   it('a cache without a trained Text2Mel: one line naming the command to run, exit 2', async () => {
     const { lines, io } = capture();
     const out = join(root, 'none.wav');

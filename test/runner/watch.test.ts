@@ -30,6 +30,8 @@ function startWatch(dir: string, ...extra: string[]) {
     events: [] as RunEvent[],
     stderr: '',
     failNote: () => `stderr:\n${w.stderr}\nevents:\n${w.events.map((e) => JSON.stringify(e)).join('\n')}`,
+    /** The watch's own events so far (their states). */
+    watchStates: () => w.events.flatMap((e) => (e.type === 'watch' ? [e.state] : [])),
     /** Final states of the runs so far. */
     runs: () => w.events.flatMap((e) => (e.type === 'run' && ['succeeded', 'failed', 'interrupted'].includes(e.state) ? [e.state] : [])),
     /** Resolves once the watch has said "watching" `times` times (it does after each burst of runs). */
@@ -68,12 +70,16 @@ describe('vcpipe watch', { timeout: 90_000 }, () => {
     try {
       await w.idle(1);
       expect(w.runs()).toEqual(['succeeded']);
+      expect(events.filter((e) => e.type === 'watch')).toEqual([{ type: 'watch', state: 'idle', watched: 2, time: expect.any(Number) }]);
       expect(metric(1, 'features', 'computed')).toBe(3);
       expect(logs(1)).toContain('count: utterances: 3');
 
       writeTonePairs(recordings, ['b1', 'b2', 'b3'], 'three new recordings', 400);
       await w.idle(2);
       expect(w.runs()).toHaveLength(2);
+      const rerun = events.find((e) => e.type === 'watch' && e.state === 'rerun');
+      expect(rerun?.type === 'watch' && [...rerun.changed!].sort()).toEqual(['b1', 'b2', 'b3'].flatMap((b) => [join(recordings, `${b}.txt`), join(recordings, `${b}.wav`)]));
+      expect(events.indexOf(rerun!)).toBeLessThan(events.findIndex((e, i) => i > events.indexOf(rerun!) && e.type === 'run' && e.state === 'planning'));
       expect(metric(2, 'features', 'computed')).toBe(3);
       expect(metric(2, 'features', 'reused')).toBe(3);
       expect(logs(2)).toContain('count: utterances: 6');
@@ -88,6 +94,9 @@ describe('vcpipe watch', { timeout: 90_000 }, () => {
       writeFileSync(join(dir, 'p.yaml'), PIPELINE.replace('kind: preprocess', 'kind: preprocesss'));
       await waitFor(() => w.stderr.includes('waiting for the next edit')).catch(() => expect.fail(failNote()));
       expect(w.stderr).toMatch(/p\.yaml:4:21: unknown step kind 'preprocesss' \(did you mean 'preprocess'\?\)/);
+      await waitFor(() => w.watchStates().includes('invalid')).catch(() => expect.fail(failNote()));
+      const invalid = events.find((e) => e.type === 'watch' && e.state === 'invalid');
+      expect(invalid?.type === 'watch' && invalid.problems).toEqual([expect.stringMatching(/p\.yaml:4:21: unknown step kind 'preprocesss'/)]);
       writeFileSync(join(dir, 'p.yaml'), PIPELINE.replace('workers: 1', 'workers: 1, max_chars: 60'));
       await w.idle(4);
       expect(w.runs()).toHaveLength(4);
@@ -99,6 +108,7 @@ describe('vcpipe watch', { timeout: 90_000 }, () => {
     const r = await w.child;
     expect(r.exitCode, failNote()).toBe(0);
     expect(w.stderr).toContain('stopping the watch');
+    expect(w.watchStates().slice(-2)).toEqual(['stopping', 'stopped']);
     expect(readFileSync(join(dir, 'p.yaml'), 'utf8')).toContain('max_chars: 60');
   });
 });
@@ -124,6 +134,7 @@ describe('vcpipe watch during a run', { timeout: 90_000 }, () => {
       await w.idle(1);
       expect(w.runs()).toEqual(['succeeded', 'succeeded']);
       expect(w.stderr.split('one follow-up run is queued').length - 1).toBe(2);
+      expect(w.watchStates()).toEqual(['queued', 'queued', 'rerun', 'idle']);
     } finally {
       w.child.kill('SIGINT');
     }
@@ -139,6 +150,7 @@ describe('vcpipe watch during a run', { timeout: 90_000 }, () => {
       await w.idle(1);
       expect(w.runs()).toEqual(['interrupted', 'succeeded']);
       expect(w.stderr).toContain('restarting: the current run stops cleanly first');
+      expect(w.watchStates()).toEqual(['restarting', 'rerun', 'idle']);
     } finally {
       w.child.kill('SIGINT');
     }

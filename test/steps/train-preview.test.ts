@@ -49,8 +49,8 @@ describe('training previews', () => {
       }
     }
     expect(ctx.logs.filter((l) => l.startsWith('preview at step'))).toEqual([
-      'preview at step 4: 2 sentence(s) in previews/step-0000004',
-      'preview at step 8: 2 sentence(s) in previews/step-0000008',
+      'preview at step 4: 2 sentence(s) in previews/step-0000004 (vocoder griffin-lim-ssrn)',
+      'preview at step 8: 2 sentence(s) in previews/step-0000008 (vocoder griffin-lim-ssrn)',
     ]);
   });
 
@@ -60,7 +60,7 @@ describe('training previews', () => {
     await trainText2Mel.run(ctx);
     expect(previewSteps(out)).toEqual(['step-0000002']);
     expect(readWav(join(out, 'previews', 'step-0000002', 'wavs', 's01.wav')).channels[0].length).toBeGreaterThan(0);
-    expect(ctx.logs).toContain('preview at step 2: 1 sentence(s) in previews/step-0000002 (no SSRN: mel pseudo-inverse)');
+    expect(ctx.logs).toContain('preview at step 2: 1 sentence(s) in previews/step-0000002 (vocoder griffin-lim-mel-inverse)');
   });
 
   it('a preview_ssrn outside needs is refused before any step trains', async () => {

@@ -42,6 +42,7 @@ describe('synthesize step', () => {
     const sentences = ['Hello world.', '', '★ ★ 一二三', 'A second sentence; and a third one!'];
     const ctx = stepContext({ text2mel: 't2m', ssrn: 'ssrn', sentences, max_frames: MAX_FRAMES, griffin_lim_iters: 4, batch_size: 2 });
     await synthesize.run(ctx);
+    expect(ctx.logs.find((l) => l.startsWith('voice:'))).toMatch(/^voice: Text2Mel step 3; vocoder griffin-lim-ssrn \(SSRN step 3, 4 Griffin-Lim iterations, power 1\); 16000 Hz$/);
 
     const index = readSynthesis(ctx.outDir);
     expect(index.sampleRate).toBe(sr);
@@ -82,6 +83,17 @@ describe('synthesize step', () => {
     const index = readSynthesis(ctx.outDir);
     expect(index.sentences.map((s) => s.text)).toEqual(['One line.', 'Two lines?']);
     expect(rms(readWav(join(ctx.outDir, index.sentences[0].wav)).channels[0])).toBeGreaterThan(1e-3);
+    expect(ctx.logs.find((l) => l.startsWith('voice:'))).toMatch(/^voice: Text2Mel step 3; vocoder griffin-lim-mel-inverse \(mel pseudo-inverse, 2 Griffin-Lim iterations, power 1\); 16000 Hz$/);
+  });
+
+  it('speaks with the vocoder named, which the registry must know', async () => {
+    const named = stepContext({ text2mel: 't2m', ssrn: 'ssrn', vocoder: 'griffin-lim-mel-inverse', sentences: ['Hi.'], max_frames: 8, griffin_lim_iters: 2 });
+    await synthesize.run(named);
+    expect(named.logs.find((l) => l.startsWith('voice:'))).toContain('vocoder griffin-lim-mel-inverse');
+    const needs = synthesize.run(stepContext({ text2mel: 't2m', vocoder: 'griffin-lim-ssrn', sentences: ['Hi.'] }));
+    await expect(needs).rejects.toThrow(/^the griffin-lim-ssrn vocoder needs a trained SSRN \(ssrn: a train-ssrn step\)$/);
+    const unknown = synthesize.run(stepContext({ text2mel: 't2m', vocoder: 'wavenet', sentences: ['Hi.'] }));
+    await expect(unknown).rejects.toThrow(/^unknown vocoder 'wavenet' \(known: [^)]*griffin-lim-mel-inverse[^)]*\)$/);
   });
 
   it('a truncated checkpoint gives one clear line', async () => {

@@ -148,6 +148,8 @@ export function applyEvent(state: DashboardState, action: DashboardAction): Dash
       const { step, path, kind, label } = action;
       return { ...at, artifacts: [...at.artifacts.filter((a) => a.path !== path), { step, path, kind, label }] };
     }
+    case 'watch': // the watch's own lines are printed above the frame
+      return at;
     case 'alignment':
       return updateStep(at, action.step, (s) => ({ ...s, alignment: shadeAlignment(action.matrix, HEATMAP_WIDTH, HEATMAP_HEIGHT) }));
   }
