@@ -4,7 +4,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import type { RunEvent } from './events.ts';
 import { writeHistory } from './build-record.ts';
 import type { CacheLayout } from './cache-layout.ts';
-import type { Plan } from './plan.ts';
+import type { Plan, StepPlan } from './plan.ts';
+import { asDiskFull } from '../util/disk-full.ts';
 import { prepareWorkDir, publish } from './publish.ts';
 import { startStepProcess, type StepOutcome, type StepProcess } from './step-process.ts';
 
@@ -31,6 +32,14 @@ export class StepExecutor {
     // Let the runner report the step as running before the step reports anything itself.
     await Promise.resolve();
     const s = this.step(name);
+    try {
+      return await this.executeIn(name, s);
+    } catch (err) {
+      throw asDiskFull(err, this.cache.root) ?? err;
+    }
+  }
+
+  private async executeIn(name: string, s: StepPlan): Promise<StepOutcome> {
     const work = prepareWorkDir(this.cache, s.build.key, s.start);
     if (existsSync(work) && readdirSync(work).length) {
       this.emit({ type: 'log', step: name, level: 'info', message: `starts in ${work}, which holds earlier work (${s.start === 'continue' ? 'published entry' : 'interrupted run'})`, time: Date.now() });

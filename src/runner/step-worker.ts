@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { StepInterrupted, UserError } from '../errors.ts';
 import { type StepContext } from '../steps/contract.ts';
 import { loadStepKind } from '../steps/registry.ts';
+import { asDiskFull } from '../util/disk-full.ts';
 import type { FromWorker, StepJob, ToWorker } from './worker-protocol.ts';
 
 const abort = new AbortController();
@@ -48,9 +49,14 @@ async function run(job: StepJob): Promise<FromWorker> {
       log('info', `interrupted: ${(err as Error).message}`);
       return { type: 'done', outcome: 'interrupted' };
     }
-    const e = err as Error;
-    log('error', e instanceof UserError ? e.message : (e.stack ?? String(e)));
-    return { type: 'failed', error: e instanceof UserError ? e.message : (e.stack ?? String(e)) };
+    const e = asDiskFull(err, job.outDir) ?? (err as Error);
+    const error = e instanceof UserError ? e.message : (e.stack ?? String(e));
+    try {
+      log('error', error);
+    } catch {
+      // The log is a copy (the runner gets the error below); on a full disk it cannot be written.
+    }
+    return { type: 'failed', error };
   }
 }
 

@@ -11,6 +11,7 @@ import { hasSpeakableText, normalizeText } from '../text/normalize.ts';
 import { textToIds } from '../text/vocab.ts';
 import { SkipReport, type OnError } from '../data/skip-report.ts';
 import { writeJsonAtomic } from '../util/atomic.ts';
+import { diskFullError } from '../util/disk-full.ts';
 import { bundledModuleUrl, startBundledWorker } from '../util/bundled-worker.ts';
 import { hashJson } from '../util/hash.ts';
 import { StepInterrupted, UserError } from '../errors.ts';
@@ -186,11 +187,15 @@ async function runPreprocess(ctx: StepContext<PreprocessParams>): Promise<void> 
   const requests = todo.map((c, index): ItemRequest => ({ index, audio: c.utt.audio, key: c.key }));
   const failures = new Map<Candidate, string>();
   const workers = ctx.params.workers ?? availableParallelism();
+  let diskFull: string | undefined;
   await computeAll(requests, { cfg, cacheRoot }, workers, ctx.signal, (r) => {
     if (r.ok) todo[r.index].meta = r.meta;
+    else if (r.diskFull) diskFull ??= r.diskFull;
     else failures.set(todo[r.index], r.reason);
     ctx.progress(++done, total, 'utterances');
   });
+  // A full disk is no fault of the clip: fail rather than publish features without it.
+  if (diskFull) throw diskFullError(diskFull);
   if (ctx.signal.aborted) throw new StepInterrupted(`${ctx.name}: interrupted; ${requests.length - failures.size} computed items stay cached`);
 
   const utterances: FeatureUtterance[] = [];

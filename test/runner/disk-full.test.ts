@@ -1,0 +1,97 @@
+// A full disk, for real: the cache lies on a small tmpfs this test mounts (it runs as root, here
+// and in CI). The run fails with one line naming the path and the free space, publishes nothing,
+// and after the file system is made bigger the rerun finishes with every clip valid.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, statfsSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readCorpus } from '../../src/data/corpus-manifest.ts';
+import { readWavHeader } from '../../src/data/wav-header.ts';
+import { halfPublished, vcpipe } from './cli-helpers.ts';
+
+const mounted: string[] = [];
+const mountTmpfs = (dir: string, size: string) => {
+  mkdirSync(dir, { recursive: true });
+  execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir]);
+  mounted.push(dir);
+};
+const resize = (dir: string, size: string) => execFileSync('mount', ['-o', `remount,size=${size}`, dir]);
+const usedKiB = (dir: string) => {
+  const fs = statfsSync(dir);
+  return ((fs.blocks - fs.bfree) * fs.bsize) / 1024;
+};
+
+afterAll(() => {
+  for (const dir of mounted) execFileSync('umount', [dir]);
+});
+
+const PIPELINE = `name: full
+steps:
+  corpus:
+    kind: speech-corpus
+    with: { engine: flite, voice: rms, count: 40 }
+  features:
+    kind: preprocess
+    needs: [corpus]
+    with: { config: tiny }
+`;
+
+function project(): { dir: string; cache: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'vcpipe-diskfull-'));
+  writeFileSync(join(dir, 'p.yaml'), PIPELINE);
+  return { dir, cache: join(dir, 'cache') };
+}
+
+/** The one line that says the disk is full, and no stack trace anywhere. */
+function expectOneDiskFullLine(output: string, path: RegExp): void {
+  const lines = output.split('\n').filter((l) => l.includes('disk full'));
+  expect(lines, output).toHaveLength(1);
+  expect(lines[0]).toMatch(path);
+  expect(lines[0]).toMatch(/\(\d+(\.\d)? (bytes|KiB|MiB) free there\); nothing half-written was published — free some space and rerun/);
+  expect(output).not.toMatch(/^\s+at /m);
+  expect(output).not.toContain('unusable WAV');
+}
+
+const published = (cache: string) => (existsSync(join(cache, 'entries')) ? readdirSync(join(cache, 'entries')).filter((k) => existsSync(join(cache, 'entries', k, 'manifest.json'))) : []);
+
+describe('a full disk', { timeout: 240_000 }, () => {
+  it('stops the corpus step with one line; after more room the rerun completes with valid clips', async () => {
+    const { dir, cache } = project();
+    mountTmpfs(cache, '3m');
+    const r = await vcpipe(dir, ['run', 'p.yaml', '--plain', '--cache', cache]);
+    expect(r.exitCode).toBe(1);
+    // flite leaves a truncated WAV on a full disk: that is reported as the disk, not as flite.
+    expectOneDiskFullLine(r.all, /corpus: failed: disk full: could not write \S+\/items\/speech\/\w+\.wav /);
+    expect(published(cache)).toEqual([]);
+    expect(halfPublished(cache)).toEqual([]);
+
+    resize(cache, '64m');
+    const again = await vcpipe(dir, ['run', 'p.yaml', '--plain', '--cache', cache]);
+    expect(again.exitCode, again.all).toBe(0);
+    const [corpusKey] = published(cache).filter((k) => existsSync(join(cache, 'entries', k, 'corpus.json')));
+    const corpus = readCorpus(join(cache, 'entries', corpusKey!));
+    expect(corpus.utterances).toHaveLength(40);
+    for (const u of corpus.utterances) expect(readWavHeader(u.audio).duration).toBeGreaterThan(1);
+  });
+
+  it('stops preprocess with one line instead of skipping clips; the rerun completes', async () => {
+    const { dir, cache } = project();
+    mountTmpfs(cache, '64m');
+    expect((await vcpipe(dir, ['run', 'p.yaml', '--plain', '--cache', cache, '--only', 'corpus'])).exitCode).toBe(0);
+    // Room for the corpus and a few clips' features, not for all of them.
+    resize(cache, `${Math.ceil(usedKiB(cache)) + 400}k`);
+    const r = await vcpipe(dir, ['run', 'p.yaml', '--plain', '--cache', cache]);
+    expect(r.exitCode).toBe(1);
+    expectOneDiskFullLine(r.all, /features: failed: disk full: could not write \S+\/items\/features\/\w+ /);
+    expect(r.all).not.toMatch(/features: .*skipped/);
+    expect(published(cache)).toHaveLength(1);
+    expect(halfPublished(cache)).toEqual([]);
+
+    resize(cache, '64m');
+    const again = await vcpipe(dir, ['run', 'p.yaml', '--plain', '--cache', cache]);
+    expect(again.exitCode, again.all).toBe(0);
+    expect(again.all).toMatch(/features: succeeded/);
+    expect(published(cache)).toHaveLength(2);
+  });
+});
