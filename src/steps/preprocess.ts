@@ -75,6 +75,12 @@ export function resolveFeatureConfig(params: PreprocessParams): FeatureConfig {
   return cfg;
 }
 
+/** What a preprocess step keeps: its feature config and the longest clip and text it takes. */
+export function preprocessLimits(params: PreprocessParams): { config: FeatureConfig; maxFrames: number; maxChars: number } {
+  const limits = LIMITS[params.config ?? 'default'];
+  return { config: resolveFeatureConfig(params), maxFrames: params.max_frames ?? limits.max_frames, maxChars: params.max_chars ?? limits.max_chars };
+}
+
 const WORKER_ENTRY = new URL('./preprocess-worker.ts', import.meta.url);
 
 /** Items queued per worker: one computing, one waiting, so a worker never idles on the round trip. */
@@ -137,12 +143,9 @@ async function runPreprocess(ctx: StepContext<PreprocessParams>): Promise<void> 
   if (upstream.length !== 1) throw new UserError(`preprocess: needs exactly one corpus step, got ${upstream.length}`);
   const corpusDir = upstream[0];
   const corpus = readCorpus(corpusDir);
-  const cfg = resolveFeatureConfig(ctx.params);
+  const { config: cfg, maxFrames, maxChars } = preprocessLimits(ctx.params);
   // Bundle the worker while the corpus is scanned; a bundling error surfaces when the workers start.
   bundledModuleUrl(WORKER_ENTRY).catch(() => undefined);
-  const limits = LIMITS[ctx.params.config ?? 'default'];
-  const maxFrames = ctx.params.max_frames ?? limits.max_frames;
-  const maxChars = ctx.params.max_chars ?? limits.max_chars;
   const report = new SkipReport(ctx.name, ctx.params.on_error ?? 'skip', ctx.warn);
   const cacheRoot = join(ctx.cacheDir, 'items', 'features');
   mkdirSync(cacheRoot, { recursive: true });
