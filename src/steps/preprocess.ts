@@ -146,7 +146,7 @@ async function runPreprocess(ctx: StepContext<PreprocessParams>): Promise<void> 
   const { config: cfg, maxFrames, maxChars } = preprocessLimits(ctx.params);
   // Bundle the worker while the corpus is scanned; a bundling error surfaces when the workers start.
   bundledModuleUrl(WORKER_ENTRY).catch(() => undefined);
-  const report = new SkipReport(ctx.name, ctx.params.on_error ?? 'skip', ctx.warn);
+  const report = new SkipReport('preprocess', ctx.params.on_error ?? 'skip', ctx.warn);
   const cacheRoot = join(ctx.cacheDir, 'items', 'features');
   mkdirSync(cacheRoot, { recursive: true });
   const configHash = { config: cfg, code: FEATURE_CODE_VERSION };
@@ -179,7 +179,7 @@ async function runPreprocess(ctx: StepContext<PreprocessParams>): Promise<void> 
   }
   if (droppedChars.size) {
     const examples = [...droppedChars].slice(0, 3).map(([id, chars]) => `${id} (${chars.map((c) => `'${c}'`).join(' ')})`);
-    ctx.warn(`${ctx.name}: ${droppedChars.size} transcripts contain characters outside the vocabulary, read as spaces: ${examples.join(', ')}${droppedChars.size > 3 ? ', …' : ''}`);
+    ctx.warn(`${droppedChars.size} transcripts contain characters outside the vocabulary, read as spaces: ${examples.join(', ')}${droppedChars.size > 3 ? ', …' : ''}`);
   }
 
   const total = corpus.utterances.length;
@@ -228,8 +228,8 @@ async function runPreprocess(ctx: StepContext<PreprocessParams>): Promise<void> 
   ctx.metric('computed', computed);
   ctx.metric('reused', reused);
   ctx.metric('skipped', report.skipped.length);
-  ctx.log(`${ctx.name}: features computed for ${computed}, reused from the cache for ${reused}`);
-  ctx.log(`${ctx.name}: ${report.summary(utterances.length)}`);
+  ctx.log(`features computed for ${computed}, reused from the cache for ${reused}`);
+  ctx.log(report.summary(utterances.length));
 }
 
 export const preprocess: StepKind<PreprocessParams> = {

@@ -71,6 +71,9 @@ steps:
     const run = await vcpipe(dir, ['run', 'p.yaml', '--plain']);
     expect(run.exitCode, run.all).toBe(0);
     expect(run.stdout).toMatch(/features: .*4 utterances, 3 skipped: \S+long1\.wav \(too long: 31 reduced frames/);
+    // Each warning carries the step's name once, from the runner.
+    expect(run.stdout).toMatch(/^\d\d:\d\d:\d\d features: warning: skipped \S+long1\.wav: too long/m);
+    expect(run.stdout).not.toContain('features: features:');
   });
 
   it('names the problem when there is no such corpus step', async () => {
