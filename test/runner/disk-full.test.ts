@@ -9,6 +9,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readCorpus } from '../../src/data/corpus-manifest.ts';
 import { readWavHeader } from '../../src/data/wav-header.ts';
 import { halfPublished, vcpipe } from './cli-helpers.ts';
+import { tf } from '../../src/models/backend.ts';
+import { listCheckpoints, loadCheckpoint, saveCheckpoint } from '../../src/models/checkpoint.ts';
+import { VarStore } from '../../src/models/layers.ts';
+import { DiskFull } from '../../src/errors.ts';
+import { useTestBackend } from '../models/helpers.ts';
 
 const mounted: string[] = [];
 const mountTmpfs = (dir: string, size: string) => {
@@ -73,6 +78,24 @@ describe('a full disk', { timeout: 240_000 }, () => {
     const corpus = readCorpus(join(cache, 'entries', corpusKey!));
     expect(corpus.utterances).toHaveLength(40);
     for (const u of corpus.utterances) expect(readWavHeader(u.audio).duration).toBeGreaterThan(1);
+  });
+
+  it('refuses a checkpoint that does not fit, leaving no partial one; it fits once there is room', async () => {
+    await useTestBackend();
+    const root = join(mkdtempSync(join(tmpdir(), 'vcpipe-ckpt-full-')), 'checkpoints');
+    mountTmpfs(root, '64k');
+    const vars = new VarStore();
+    vars.add('Net/kernel', tf.randomNormal([64, 512], 0, 1, 'float32', 1)); // 128 KiB of weights
+    const save = () => saveCheckpoint(root, 500, vars.vars, null, { rng: { seed: 1, step: 500 }, valLoss: null });
+    expect(save).toThrow(DiskFull);
+    expect(save).toThrow(/^disk full: could not write \S+\/checkpoints\/step-0000500 \(\d+(\.\d)? (bytes|KiB) free there\)/);
+    expect(readdirSync(root)).toEqual([]);
+    resize(root, '1m');
+    save();
+    const again = new VarStore();
+    again.add('Net/kernel', tf.zeros([64, 512]));
+    loadCheckpoint(listCheckpoints(root)[0]!.dir, again.vars, null);
+    expect(Array.from(again.get('Net/kernel').dataSync())).toEqual(Array.from(vars.get('Net/kernel').dataSync()));
   });
 
   it('stops preprocess with one line instead of skipping clips; the rerun completes', async () => {
