@@ -5,10 +5,13 @@ import type { RunEvent } from './events.ts';
 import { writeHistory } from './build-record.ts';
 import type { CacheLayout } from './cache-layout.ts';
 import type { Plan, StepPlan } from './plan.ts';
-import { asDiskFull } from '../util/disk-full.ts';
+import { asDiskFull, DISK_FULL, diskFullError, freeBytes } from '../util/disk-full.ts';
 import { prepareWorkDir, publish } from './publish.ts';
 import { startStepProcess, StepFailed, type StepOutcome, type StepProcess } from './step-process.ts';
 import { firstLine } from '../util/error-line.ts';
+
+/** Free bytes below which a step's failure is put down to the full disk it wrote to. */
+const NEARLY_FULL = 64 * 1024;
 
 export class StepExecutor {
   private readonly running = new Map<string, StepProcess>();
@@ -72,6 +75,8 @@ export class StepExecutor {
         try {
           writeFileSync(marker, firstLine(err) + '\n');
         } catch {}
+        // A command that died writing to a full disk says so in its own way (or not at all).
+        if (!err.message.startsWith(DISK_FULL) && freeBytes(work) < NEARLY_FULL) throw diskFullError(work);
       }
       throw err;
     } finally {

@@ -11,7 +11,7 @@ import { planPipeline, type Plan, type Selection, type StepPlan } from './plan.t
 import { runMachine, type RunContext } from './run.machine.ts';
 import { readRunSnapshot, writeRunSnapshot, type RunSnapshot } from './run-snapshot.ts';
 import { stepMachine } from './step.machine.ts';
-import { asDiskFull } from '../util/disk-full.ts';
+import { asDiskFull, DISK_FULL } from '../util/disk-full.ts';
 import type { StopRequests } from './stop-requests.ts';
 
 export interface RunOptions {
@@ -138,10 +138,11 @@ export async function runPipeline(pipeline: Pipeline, opts: RunOptions): Promise
       } catch (err) {
         const full = asDiskFull(err, cache.run(pipeline.name));
         if (!full) throw err;
-        // No room for the run's snapshot: say so once and stop the steps cleanly.
+        // No room for the run's snapshot: say so once (unless a step's failure already did) and
+        // stop the steps cleanly.
         if (diskFull) return;
         diskFull = full;
-        opts.notice(full.message);
+        if (!Object.values(snap.context.steps).some((s) => s.error?.startsWith(DISK_FULL))) opts.notice(full.message);
         actor.send({ type: 'INTERRUPT' });
       }
     });

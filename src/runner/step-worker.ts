@@ -21,7 +21,13 @@ process.on('disconnect', () => {
 
 async function run(job: StepJob): Promise<FromWorker> {
   const logPath = join(job.outDir, 'step.log');
-  const log = (level: string, message: string) => appendFileSync(logPath, `${new Date().toISOString()} ${level} ${message}\n`);
+  const log = (level: string, message: string) => {
+    try {
+      appendFileSync(logPath, `${new Date().toISOString()} ${level} ${message}\n`);
+    } catch {
+      // The log is a copy of what goes to the runner; on a full disk it cannot be written.
+    }
+  };
   const ctx: StepContext = {
     ...job,
     signal: abort.signal,
@@ -51,11 +57,7 @@ async function run(job: StepJob): Promise<FromWorker> {
     }
     const e = asDiskFull(err, job.outDir) ?? (err as Error);
     const error = e instanceof UserError ? e.message : (e.stack ?? String(e));
-    try {
-      log('error', error);
-    } catch {
-      // The log is a copy (the runner gets the error below); on a full disk it cannot be written.
-    }
+    log('error', error);
     return { type: 'failed', error };
   }
 }

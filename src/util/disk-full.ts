@@ -21,9 +21,12 @@ function formatBytes(n: number): string {
   return `${value.toFixed(1)} ${unit}`;
 }
 
+/** How every disk-full message starts. */
+export const DISK_FULL = 'disk full:';
+
 export function diskFullError(path: string): DiskFull {
   return new DiskFull(
-    `disk full: could not write ${path} (${formatBytes(freeBytes(path))} free there); nothing half-written was published — free some space and rerun: the run continues from what is finished`,
+    `${DISK_FULL} could not write ${path} (${formatBytes(freeBytes(path))} free there); nothing half-written was published — free some space and rerun: the run continues from what is finished`,
   );
 }
 

@@ -98,6 +98,43 @@ describe('a full disk', { timeout: 240_000 }, () => {
     expect(Array.from(again.get('Net/kernel').dataSync())).toEqual(Array.from(vars.get('Net/kernel').dataSync()));
   });
 
+  it('puts a command that died on the full disk down to the disk', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vcpipe-diskfull-'));
+    const cache = join(dir, 'cache');
+    writeFileSync(
+      join(dir, 'p.yaml'),
+      `name: big\nsteps:\n  fill:\n    kind: shell\n    with: { run: [node, -e, "require('fs').writeFileSync('big.bin', Buffer.alloc(4e6))"], outputs: [big.bin] }\n`,
+    );
+    mountTmpfs(cache, '3m');
+    const r = await vcpipe(dir, ['run', 'p.yaml', '--plain', '--cache', cache]);
+    expect(r.exitCode).toBe(1);
+    // The command's own stderr comes through as warnings; vcpipe's verdict is one line.
+    expect(r.all.split('\n').filter((l) => l.includes('disk full'))).toEqual([expect.stringMatching(/fill: failed: disk full: could not write \S+\/cache\/work\/\w+ \(/)]);
+    expect(published(cache)).toEqual([]);
+    resize(cache, '16m');
+    const again = await vcpipe(dir, ['run', 'p.yaml', '--plain', '--cache', cache]);
+    expect(again.exitCode, again.all).toBe(0);
+    expect(published(cache)).toHaveLength(1);
+  });
+
+  it('publishes nothing when the manifest does not fit; the rerun publishes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vcpipe-diskfull-'));
+    const cache = join(dir, 'cache');
+    // The command fills the disk (its write fails part-way), yet succeeds: then the manifest has no room.
+    const command = "const fs = require('fs'); try { fs.writeFileSync('big.bin', Buffer.alloc(4e6)) } catch {} fs.writeFileSync('ok', '')";
+    writeFileSync(join(dir, 'p.yaml'), `name: big\nsteps:\n  fill:\n    kind: shell\n    with: { run: [node, -e, ${JSON.stringify(command)}], outputs: [ok] }\n`);
+    mountTmpfs(cache, '3m');
+    const r = await vcpipe(dir, ['run', 'p.yaml', '--plain', '--cache', cache]);
+    expect(r.exitCode).toBe(1);
+    expectOneDiskFullLine(r.all, /fill: failed: disk full: could not write \S+\/cache\/entries\/\w+\/manifest\.json /);
+    expect(published(cache)).toEqual([]);
+    resize(cache, '16m');
+    const again = await vcpipe(dir, ['run', 'p.yaml', '--plain', '--cache', cache]);
+    expect(again.exitCode, again.all).toBe(0);
+    expect(published(cache)).toHaveLength(1);
+    expect(halfPublished(cache)).toEqual([]);
+  });
+
   it('stops preprocess with one line instead of skipping clips; the rerun completes', async () => {
     const { dir, cache } = project();
     mountTmpfs(cache, '64m');
