@@ -8,6 +8,7 @@ import { DEFAULT_FEATURES, reducedFrames } from '../audio/features.ts';
 import { resample } from '../audio/resample.ts';
 import { trimBounds } from '../audio/trim.ts';
 import { mixToMono, readWav } from '../audio/wav.ts';
+import { TEXT2MEL_DEFAULT } from '../models/config.ts';
 import { hasSpeakableText, normalizeText } from '../text/normalize.ts';
 import { TEXT_CHARS, textToIds } from '../text/vocab.ts';
 
@@ -20,8 +21,8 @@ export interface PreprocessLimits {
   maxChars: number;
 }
 
-/** The default config's limits (max_T 210, max_N 180; design note §2.1). */
-export const DEFAULT_LIMITS: PreprocessLimits = { config: DEFAULT_FEATURES, maxFrames: 210, maxChars: 180 };
+/** The default config's limits: the default Text2Mel's max_T and max_N (design note §2.1). */
+export const DEFAULT_LIMITS: PreprocessLimits = { config: DEFAULT_FEATURES, maxFrames: TEXT2MEL_DEFAULT.maxT, maxChars: TEXT2MEL_DEFAULT.maxN };
 
 export interface CheckOptions {
   limits?: PreprocessLimits;
