@@ -77,7 +77,7 @@ export function formatCheckReport(r: CheckReport): string {
   out.push(
     ...findings,
     '',
-    r.dropped ? `${by} will leave out ${r.dropped} of ${r.utterances} clips.` : `${by} will keep all ${r.utterances} clips.`,
+    `${l.step ? `Preprocess step '${l.step}'` : 'Preprocess'} will ${r.dropped ? `leave out ${r.dropped} of ${r.utterances} clips.` : `keep all ${r.utterances} clips.`}`,
     findings.length === 0 ? 'No problems found.' : 'See the findings above.',
   );
   return out.join('\n');

@@ -71,7 +71,7 @@ describe('checkCorpus', () => {
     const text = formatCheckReport(short);
     expect(text).toContain(`Judged against preprocess step 'features': 16000 Hz, hop 200, r 4, max_frames ${frames} (`);
     expect(text).toContain("Text longer than max_chars 34 symbols (dropped by step 'features'): 8 clips\n  ok0: 35 symbols");
-    expect(text).toContain("step 'features' will leave out 8 of 8 clips.");
+    expect(text).toContain("Preprocess step 'features' will leave out 8 of 8 clips.");
   });
 
   it('says an emoji is not in the vocabulary, and drops a text with nothing speakable', async () => {
@@ -120,7 +120,7 @@ describe('checkCorpus', () => {
     expect(text).toContain(`      2–3 s ${'█'.repeat(40)} 10`);
     expect(text).toContain('No preprocess step reads this corpus: judged against the default config (max_frames 210 = 10.5 s, max_chars 180)');
     expect(text).toMatch(/Longer than max_frames 210 \(10\.5 s after trimming; dropped by preprocess\): 1 clips\n {2}long: 11\.7 s, 2\d\d frames/);
-    expect(text).toContain('preprocess will leave out 1 of 13 clips.');
+    expect(text).toContain('Preprocess will leave out 1 of 13 clips.');
     expect(text).toContain('"ß" (letter: not in the vocabulary) × 1, e.g. in digits');
     expect(text).toContain('quiet: leading 0.9 s, trailing 0.7 s');
     expect(text).toContain('loud: 1.00 % of samples');

@@ -65,7 +65,7 @@ steps:
     expect(check.stdout).toMatch(/Longer than max_frames 30 \(1\.5 s after trimming; dropped by step 'features'\): 3 clips\n {2}long1: 1\.5 s, 31 frames\n {2}long2: 2\.0 s, 41 frames\n {2}long3: 3\.0 s, 61 frames/);
     expect(check.stdout).not.toContain('10.5 s');
     expect(check.stdout).toContain('"🎉" (not in the vocabulary) × 1, e.g. in party');
-    expect(check.stdout).toContain("step 'features' will leave out 3 of 7 clips.");
+    expect(check.stdout).toContain("Preprocess step 'features' will leave out 3 of 7 clips.");
 
     // What preprocess then really leaves out is what check-data counted.
     const run = await vcpipe(dir, ['run', 'p.yaml', '--plain']);
