@@ -11,6 +11,7 @@ import { Adam } from '../src/models/adam.ts';
 import { HighwayLayer, VarStore, applyAll } from '../src/models/layers.ts';
 import { Rng } from '../src/models/rng.ts';
 import { firstLine } from '../src/util/error-line.ts';
+import { missingPeer, peerNamed } from '../src/benchmark-peers.ts';
 
 const B = 8, L = 200, C = 128;
 const DILATIONS = [1, 3, 9, 27];
@@ -84,8 +85,11 @@ export async function torchLoad(threads: number): Promise<void> {
 
 export async function bench(): Promise<{ title: string; markdown: string }> {
   const rows: Row[] = [];
-  rows.push(pytorchRow(1));
-  rows.push(pytorchRow(2));
+  const noPytorch = await missingPeer('python3-torch');
+  if (noPytorch) console.error(`bench torch-backend: ${noPytorch}`);
+  for (const threads of [1, 2]) {
+    rows.push(noPytorch ? { name: `PyTorch, ${threads} thread(s)`, ms: null, note: `python3-torch missing: ${peerNamed('python3-torch').install}` } : pytorchRow(threads));
+  }
   rows.push(await tfjsRow('tfjs torch (libtorch), 1 thread', () => torchLoad(1), 10));
   rows.push(await tfjsRow('tfjs torch (libtorch), 2 threads', () => torchLoad(2), 10));
   rows.push(await tfjsRow('tfjs wasm', () => selectBackend('wasm'), 3));

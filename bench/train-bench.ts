@@ -12,6 +12,7 @@ import { SSRN_DEFAULT, SSRN_TINY, TEXT2MEL_DEFAULT, TEXT2MEL_TINY } from '../src
 import { nativeConv, tapSumConv, torchConv, type ConvSpec } from '../src/models/conv.ts';
 import { B, CASE_BUDGET_S, GFLOP, N, T, ssrnStep, text2melStep, timeSteps } from './train-steps.ts';
 import { firstLine } from '../src/util/error-line.ts';
+import { missingPeer, peerNamed } from '../src/benchmark-peers.ts';
 
 /** Timed steps per process on each side of the torch / PyTorch comparison, after 3 warm-up steps. */
 const EQUAL_STEPS = 30;
@@ -100,6 +101,8 @@ function equalThreads(network: 'text2mel' | 'ssrn', threads: number): { pytorch:
 }
 
 export async function bench(): Promise<{ title: string; markdown: string }> {
+  const noPytorch = await missingPeer('python3-torch');
+  if (noPytorch) console.error(`bench train: ${noPytorch}`);
   const rows: Row[] = [];
   const convRows: string[] = [];
   const unavailable: string[] = [];
@@ -139,8 +142,9 @@ export async function bench(): Promise<{ title: string; markdown: string }> {
   for (const threads of [1, 2]) {
     for (const c of CASES) {
       if (!c.pytorch) continue;
-      const r = torchLoaded ? equalThreads(c.pytorch, threads) : { pytorch: null, torch: null };
-      equal.push({ network: c.network, threads, ...r, note: torchLoaded ? `median of ${ROUNDS} processes each` : 'torch not loaded' });
+      const note = !torchLoaded ? 'torch not loaded' : noPytorch ? `python3-torch missing: ${peerNamed('python3-torch').install}` : `median of ${ROUNDS} processes each`;
+      const r = torchLoaded && !noPytorch ? equalThreads(c.pytorch, threads) : { pytorch: null, torch: null };
+      equal.push({ network: c.network, threads, ...r, note });
     }
   }
   const fmt = (x: number | null, d = 2) => (x === null ? '–' : x.toFixed(d));

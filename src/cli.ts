@@ -6,6 +6,7 @@ import { UserError } from './errors.ts';
 import { HELP } from './commands/help.ts';
 import { cacheDirOf, type CliOptions } from './commands/options.ts';
 import { PipelineProblems, formatProblem } from './runner/problems.ts';
+import { asDiskFull } from './util/disk-full.ts';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -101,6 +102,11 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof PipelineProblems) {
       e.problems.forEach((p) => err(formatProblem(p)));
       return 2;
+    }
+    const full = asDiskFull(e, process.cwd());
+    if (full) {
+      err(`vcpipe: ${full.message}`);
+      return 1;
     }
     if (e instanceof UserError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       err(`vcpipe: ${(e as Error).message}`);

@@ -5,6 +5,7 @@ import { availableParallelism, cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { execa } from 'execa';
 import { AUTO_ORDER } from './models/backend-names.ts';
+import { BENCHMARK_PEERS, hasPeer } from './benchmark-peers.ts';
 
 export interface Check {
   name: string;
@@ -14,6 +15,8 @@ export interface Check {
   fix?: string;
   /** Needed by the demo pipeline (a failure makes doctor exit 1). */
   required: boolean;
+  /** A program the benchmarks compare against (listed apart; the demo does not need it). */
+  benchmark?: boolean;
 }
 
 const BACKEND_FIXES: Record<string, string> = {
@@ -68,18 +71,24 @@ export async function runChecks(cacheDir: string): Promise<Check[]> {
   const { recognizerMissing } = await import('./eval/recognizer.ts');
   const asr = await recognizerMissing();
   checks.push({ name: 'pocketsphinx', ok: !asr, detail: asr ? 'missing: word error rates are skipped' : 'US English model found', fix: asr ? 'sudo apt-get install pocketsphinx pocketsphinx-en-us' : undefined, required: false });
+  for (const peer of BENCHMARK_PEERS) {
+    const ok = await hasPeer(peer);
+    checks.push({ name: peer.name, ok, detail: ok ? `found: for ${peer.usedBy}` : `missing: no figures for ${peer.usedBy}`, fix: ok ? undefined : peer.install, required: false, benchmark: true });
+  }
   return checks;
 }
 
 export function formatChecks(checks: Check[]): string {
   const width = Math.max(...checks.map((c) => c.name.length));
-  const lines = checks.map((c) => `${c.ok ? '✓' : c.required ? '✗' : '·'} ${c.name.padEnd(width)}  ${c.detail}${!c.ok && c.fix ? `\n  ${' '.repeat(width)}  fix: ${c.fix}` : ''}`);
-  return lines.join('\n');
+  const line = (c: Check) => `${c.ok ? '✓' : c.required ? '✗' : '·'} ${c.name.padEnd(width)}  ${c.detail}${!c.ok && c.fix ? `\n  ${' '.repeat(width)}  fix: ${c.fix}` : ''}`;
+  const peers = checks.filter((c) => c.benchmark);
+  const main = checks.filter((c) => !c.benchmark).map(line);
+  return peers.length ? [...main, '', 'Benchmark peers (npm run bench compares against them; the demo does not need them):', ...peers.map(line)].join('\n') : main.join('\n');
 }
 
 export async function doctorCommand(argv: string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write('vcpipe doctor [--cache DIR]\n  Checks Node, tensor backends, flite, espeak-ng, pocketsphinx, disk and cores; prints how to install what is missing.\n');
+    process.stdout.write('vcpipe doctor [--cache DIR]\n  Checks Node, tensor backends, flite, espeak-ng, pocketsphinx, disk and cores, then the benchmark peers (python3-torch, python3-scipy, snakemake); prints how to install what is missing.\n');
     return 0;
   }
   const i = argv.indexOf('--cache');

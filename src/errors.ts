@@ -16,3 +16,11 @@ export class UserError extends Error {
     this.name = 'UserError';
   }
 }
+
+/** No space left on a disk vcpipe writes to: a user's problem to fix, but not bad input (exit 1, not 2). */
+export class DiskFull extends UserError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DiskFull';
+  }
+}

@@ -19,6 +19,11 @@ describe('vcpipe doctor', () => {
       expect(checks.find((c) => c.name === 'backend tensorflow')!.detail).toBe('not installed');
       const text = formatChecks(checks);
       expect(text).toMatch(/✗ flite +not found\n +fix: sudo apt-get install flite/);
+      // The benchmark peers come in a section of their own, after what the demo needs.
+      expect(text).toMatch(/pocketsphinx .*\n(.*\n)?\nBenchmark peers \(npm run bench compares against them; the demo does not need them\):\n/);
+      expect(text).toMatch(/· snakemake +missing: no figures for the snakemake row of bench plan\n +fix: sudo apt-get install snakemake/);
+      expect(checks.filter((c) => c.benchmark).map((c) => c.name)).toEqual(['python3-torch', 'python3-scipy', 'snakemake']);
+      expect(checks.filter((c) => c.benchmark).every((c) => !c.required)).toBe(true);
     } finally {
       process.env.PATH = path;
     }

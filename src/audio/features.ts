@@ -3,7 +3,7 @@
 import type { FeatureConfig } from './feature-config.ts';
 import { applyMel, melFilterbank, type MelFilterbank } from './mel.ts';
 import { lnInto } from './fast-log.ts';
-import { stftMagnitude } from './stft.ts';
+import { frameCount, stftMagnitude } from './stft.ts';
 import { trimSilence } from './trim.ts';
 
 /**
@@ -56,6 +56,9 @@ export function normalizeAmplitudes(a: Float64Array, cfg: FeatureConfig, out: Fl
 }
 
 /** Features of mono float samples already at cfg.sample_rate (resample first with resample.ts). */
+/** T' of a clip of `samples` samples after trimming (what computeFeatures returns as frames). */
+export const reducedFrames = (samples: number, cfg: Pick<FeatureConfig, 'hop_length' | 'r'>): number => Math.ceil(frameCount(samples, cfg.hop_length) / cfg.r);
+
 export function computeFeatures(samples: Float32Array, sampleRate: number, cfg: FeatureConfig): Features {
   if (sampleRate !== cfg.sample_rate) {
     throw new Error(`computeFeatures: audio at ${sampleRate} Hz, config expects ${cfg.sample_rate} Hz (resample first)`);

@@ -11,7 +11,11 @@ export async function resample(x: Float32Array, fromRate: number, toRate: number
   if (fromRate === toRate) return x;
   const expected = Math.round((x.length * toRate) / fromRate);
   if (x.length === 0) return new Float32Array(0);
-  const { default: libsamplerate } = await import('@alexanderolsen/libsamplerate-js');
+  const mod = await import('@alexanderolsen/libsamplerate-js');
+  // Node and esbuild's bundle give the UMD module's exports as `default`; tsx's loader (the CLI,
+  // step processes) gives them as the namespace itself, without a default.
+  const exports = mod as unknown as typeof mod.default & { default?: typeof mod.default };
+  const libsamplerate = exports.default ?? exports;
   const src = await libsamplerate.create(1, fromRate, toRate, { converterType: libsamplerate.ConverterType.SRC_SINC_BEST_QUALITY });
   try {
     const y = src.simple(x);

@@ -1,7 +1,10 @@
 // `vcpipe check-data <file> [--step NAME]`: checks the corpus of each corpus step (ljspeech,
-// speech-corpus) before anyone trains on it. A corpus step that is not cached runs first (alone,
-// like `run --only`); its published corpus.json is then checked. Exit 1 when anything is found.
-import { checkCorpus, formatCheckReport, type CheckReport } from '../data/check-corpus.ts';
+// speech-corpus) before anyone trains on it, against the limits of the preprocess step that reads
+// it. A corpus step that is not cached runs first (alone, like `run --only`); its published
+// corpus.json is then checked. Exit 1 when anything is found.
+import { checkCorpus, DEFAULT_LIMITS, formatCheckReport, type CheckReport, type PreprocessLimits } from '../data/check-corpus.ts';
+import { preprocessLimits, type PreprocessParams } from '../data/preprocess-corpus.ts';
+import type { Pipeline } from '../runner/pipeline.ts';
 import { readCorpus } from '../data/corpus-manifest.ts';
 import { createPlainReporter } from '../ui/plain-reporter.ts';
 import { CacheLayout } from '../runner/cache-layout.ts';
@@ -17,7 +20,13 @@ const CORPUS_KINDS = ['ljspeech', 'speech-corpus'];
 
 /** True when the report lists anything under a finding heading (what formatCheckReport prints). */
 const hasFindings = (r: CheckReport) =>
-  [r.tooLong, r.characters, r.silence, r.clipping, r.rateOutliers, r.unreadable].some((list) => list.length > 0);
+  [r.tooLong, r.textTooLong, r.noText, r.characters, r.silence, r.clipping, r.rateOutliers, r.unreadable].some((list) => list.length > 0);
+
+/** The limits of the preprocess step that reads the corpus step's output (the first, in run order). */
+function limitsOf(pipeline: Pipeline, corpusStep: string): PreprocessLimits {
+  const reader = pipeline.steps.find((s) => s.kind === 'preprocess' && s.needs.includes(corpusStep));
+  return reader ? { step: reader.name, ...preprocessLimits(reader.params as PreprocessParams) } : DEFAULT_LIMITS;
+}
 
 export async function checkDataCommand(o: CliOptions): Promise<number> {
   const pipeline = await loadPipeline(o.file!, o.overrides);
@@ -49,7 +58,7 @@ export async function checkDataCommand(o: CliOptions): Promise<number> {
       }
     }
     // Running does not change the key: the entry it published is the planned one.
-    const report = checkCorpus(readCorpus(cache.entry(planned.build.key)));
+    const report = await checkCorpus(readCorpus(cache.entry(planned.build.key)), { limits: limitsOf(pipeline, step.name) });
     o.out(`${corpusSteps.length > 1 ? `\n== ${step.name}\n` : ''}${formatCheckReport(report)}`);
     found ||= hasFindings(report);
   }

@@ -1,14 +1,31 @@
 // `vcpipe check-data`: looks at a corpus before anyone trains on it. Lengths (histogram, clips
-// over the model's maximum), characters outside the vocabulary, long silence at the ends,
-// clipping, and transcripts whose speaking rate is far from the corpus's median (usually a
-// transcript that belongs to another clip).
+// and texts over the limits of the preprocess step that reads it, counted as that step counts
+// them), characters outside the vocabulary, long silence at the ends, clipping, and transcripts
+// whose speaking rate is far from the corpus's median (usually a transcript of another clip).
 import type { CorpusManifest } from './corpus-manifest.ts';
+import { DEFAULT_FEATURES, type FeatureConfig } from '../audio/feature-config.ts';
+import { reducedFrames } from '../audio/features.ts';
+import { resample } from '../audio/resample.ts';
+import { trimBounds } from '../audio/trim.ts';
 import { mixToMono, readWav } from '../audio/wav.ts';
-import { TEXT_CHARS } from '../text/vocab.ts';
+import { TEXT2MEL_DEFAULT } from '../models/config.ts';
+import { hasSpeakableText, normalizeText } from '../text/normalize.ts';
+import { TEXT_CHARS, textToIds } from '../text/vocab.ts';
+
+/** What the preprocess step reading the corpus keeps; check-data takes them from the pipeline. */
+export interface PreprocessLimits {
+  /** The step they come from; absent when no preprocess step reads the corpus (defaults). */
+  step?: string;
+  config: FeatureConfig;
+  maxFrames: number;
+  maxChars: number;
+}
+
+/** The default config's limits: the default Text2Mel's max_T and max_N (design note §2.1). */
+export const DEFAULT_LIMITS: PreprocessLimits = { config: DEFAULT_FEATURES, maxFrames: TEXT2MEL_DEFAULT.maxT, maxChars: TEXT2MEL_DEFAULT.maxN };
 
 export interface CheckOptions {
-  /** Longest clip the model takes, seconds (default: max_T = 210 reduced frames ≈ 10.48 s). */
-  maxSeconds?: number;
+  limits?: PreprocessLimits;
   /** Characters the model can read after lower-casing and accent stripping (default: the vocabulary). */
   inVocabulary?: (ch: string) => boolean;
   /** Decode the audio for the silence and clipping checks (default true). */
@@ -20,6 +37,7 @@ export interface CheckOptions {
 
 export interface CharacterFinding {
   char: string;
+  /** 'other': symbols, emoji, anything else outside the vocabulary. */
   kind: 'digit' | 'punctuation' | 'letter' | 'other';
   count: number;
   /** An utterance that contains it. */
@@ -34,8 +52,17 @@ export interface CheckReport {
   longestSeconds: number;
   /** One-second bins from 0 s. */
   histogram: { from: number; to: number; count: number }[];
+  limits: PreprocessLimits;
+  /** max_frames in seconds of trimmed audio. */
   maxSeconds: number;
-  tooLong: { id: string; duration: number }[];
+  /** Clips over max_frames after trimming, as preprocess measures them. */
+  tooLong: { id: string; duration: number; frames: number }[];
+  /** Transcripts over max_chars symbols (end symbol included). */
+  textTooLong: { id: string; symbols: number }[];
+  /** Transcripts with no vocabulary character at all. */
+  noText: { id: string; text: string }[];
+  /** Clips the preprocess step will leave out, for any of the reasons above or undecodable audio. */
+  dropped: number;
   characters: CharacterFinding[];
   silence: { id: string; leading: number; trailing: number }[];
   clipping: { id: string; fraction: number }[];
@@ -46,8 +73,6 @@ export interface CheckReport {
   skipped: number;
 }
 
-/** 210 reduced frames × 4 × 275 samples at 22,050 Hz (docs/design.md §2.1). */
-export const DEFAULT_MAX_SECONDS = (210 * 4 * 275) / 22050;
 const SILENCE_DBFS = -40;
 const SILENCE_SECONDS = 0.5;
 const CLIP_FRACTION = 0.001;
@@ -66,13 +91,14 @@ const foldCase = (s: string) => s.normalize('NFD').replace(/\p{Mn}/gu, '').toLow
 
 function kindOf(ch: string): CharacterFinding['kind'] {
   if (/\p{Nd}/u.test(ch)) return 'digit';
-  if (/\p{P}|\p{S}/u.test(ch)) return 'punctuation';
+  if (/\p{P}/u.test(ch)) return 'punctuation';
   if (/\p{L}/u.test(ch)) return 'letter';
   return 'other';
 }
 
-export function checkCorpus(corpus: CorpusManifest, opts: CheckOptions = {}): CheckReport {
-  const maxSeconds = opts.maxSeconds ?? DEFAULT_MAX_SECONDS;
+export async function checkCorpus(corpus: CorpusManifest, opts: CheckOptions = {}): Promise<CheckReport> {
+  const limits = opts.limits ?? DEFAULT_LIMITS;
+  const cfg = limits.config;
   const inVocabulary = opts.inVocabulary ?? ((ch: string) => TEXT_CHARS.has(ch));
   const rateFactor = opts.rateFactor ?? 2;
   const utts = corpus.utterances;
@@ -92,6 +118,15 @@ export function checkCorpus(corpus: CorpusManifest, opts: CheckOptions = {}): Ch
     }
   }
 
+  // The text checks of the preprocess step, in its order: no speakable text, then too long.
+  const noText: CheckReport['noText'] = [];
+  const textTooLong: CheckReport['textTooLong'] = [];
+  for (const u of utts) {
+    const { text } = normalizeText(u.text);
+    if (!hasSpeakableText(text)) noText.push({ id: u.id, text: u.text });
+    else if (textToIds(text).length > limits.maxChars) textTooLong.push({ id: u.id, symbols: textToIds(text).length });
+  }
+
   // Speaking rate in vocabulary characters per second: what the model actually has to say.
   const rates = utts.map((u) => [...foldCase(u.text)].filter((ch) => inVocabulary(ch)).length / u.duration);
   const medianRate = median(rates);
@@ -102,22 +137,32 @@ export function checkCorpus(corpus: CorpusManifest, opts: CheckOptions = {}): Ch
   const silence: CheckReport['silence'] = [];
   const clipping: CheckReport['clipping'] = [];
   const unreadable: CheckReport['unreadable'] = [];
-  if (opts.audio !== false) {
-    utts.forEach((u, i) => {
-      try {
-        const wav = readWav(u.audio);
-        const x = mixToMono(wav.channels);
-        const { leading, trailing } = endSilence(x, wav.sampleRate);
-        if (leading > SILENCE_SECONDS || trailing > SILENCE_SECONDS) silence.push({ id: u.id, leading, trailing });
-        let clipped = 0;
-        for (let k = 0; k < x.length; k++) if (Math.abs(x[k]!) >= FULL_SCALE) clipped++;
-        if (clipped / x.length > CLIP_FRACTION) clipping.push({ id: u.id, fraction: clipped / x.length });
-      } catch (err) {
-        unreadable.push({ id: u.id, reason: (err as Error).message });
-      }
-      opts.onProgress?.(i + 1, utts.length);
-    });
+  const tooLong: CheckReport['tooLong'] = [];
+  for (const [i, u] of utts.entries()) {
+    if (opts.audio === false) {
+      // Without the audio: the untrimmed length, an upper bound of what preprocess measures.
+      const frames = reducedFrames(Math.round(u.duration * cfg.sample_rate), cfg);
+      if (frames > limits.maxFrames) tooLong.push({ id: u.id, duration: u.duration, frames });
+      continue;
+    }
+    try {
+      const wav = readWav(u.audio);
+      const x = mixToMono(wav.channels);
+      const { leading, trailing } = endSilence(x, wav.sampleRate);
+      if (leading > SILENCE_SECONDS || trailing > SILENCE_SECONDS) silence.push({ id: u.id, leading, trailing });
+      let clipped = 0;
+      for (let k = 0; k < x.length; k++) if (Math.abs(x[k]!) >= FULL_SCALE) clipped++;
+      if (clipped / x.length > CLIP_FRACTION) clipping.push({ id: u.id, fraction: clipped / x.length });
+      // Length as preprocess measures it: resampled to its rate, silence trimmed, in reduced frames.
+      const { start, end } = trimBounds(await resample(x, wav.sampleRate, cfg.sample_rate), { topDb: cfg.top_db });
+      const frames = reducedFrames(end - start, cfg);
+      if (frames > limits.maxFrames) tooLong.push({ id: u.id, duration: u.duration, frames });
+    } catch (err) {
+      unreadable.push({ id: u.id, reason: (err as Error).message });
+    }
+    opts.onProgress?.(i + 1, utts.length);
   }
+  const dropped = new Set([...noText, ...textTooLong, ...tooLong, ...unreadable].map((x) => x.id)).size;
 
   return {
     utterances: utts.length,
@@ -126,8 +171,12 @@ export function checkCorpus(corpus: CorpusManifest, opts: CheckOptions = {}): Ch
     medianSeconds: median(durations),
     longestSeconds: durations.length ? Math.max(...durations) : 0,
     histogram,
-    maxSeconds,
-    tooLong: utts.filter((u) => u.duration > maxSeconds).map((u) => ({ id: u.id, duration: u.duration })),
+    limits,
+    maxSeconds: (limits.maxFrames * cfg.r * cfg.hop_length) / cfg.sample_rate,
+    tooLong,
+    textTooLong,
+    noText,
+    dropped,
     characters: [...chars.values()].sort((a, b) => b.count - a.count),
     silence,
     clipping,

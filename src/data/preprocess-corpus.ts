@@ -13,6 +13,7 @@ import { hasSpeakableText, normalizeText } from '../text/normalize.ts';
 import { textToIds } from '../text/vocab.ts';
 import { SkipReport, type OnError } from './skip-report.ts';
 import { writeJsonAtomic } from '../util/atomic.ts';
+import { diskFullError } from '../util/disk-full.ts';
 import { bundledModuleUrl, startBundledWorker } from '../util/bundled-worker.ts';
 import { hashJson } from '../util/hash.ts';
 import { displayPath } from '../util/display-path.ts';
@@ -51,6 +52,13 @@ export function resolveFeatureConfig(params: PreprocessParams): FeatureConfig {
   if (cfg.fmin >= cfg.fmax) problems.push(`fmin ${cfg.fmin} is not below fmax ${cfg.fmax}`);
   if (problems.length) throw new UserError(`preprocess: ${problems.join('; ')}`);
   return cfg;
+}
+
+/** What a preprocess step keeps: its feature config and the longest clip and text it takes (by
+ * default, those the model of the same size is built for). check-data judges a corpus by these. */
+export function preprocessLimits(params: PreprocessParams): { config: FeatureConfig; maxFrames: number; maxChars: number } {
+  const model = params.config === 'tiny' ? TEXT2MEL_TINY : TEXT2MEL_DEFAULT;
+  return { config: resolveFeatureConfig(params), maxFrames: params.max_frames ?? model.maxT, maxChars: params.max_chars ?? model.maxN };
 }
 
 const WORKER_ENTRY = new URL('./preprocess-worker.ts', import.meta.url);
@@ -109,14 +117,10 @@ export async function preprocessCorpus(ctx: PreprocessContext): Promise<void> {
   if (upstream.length !== 1) throw new UserError(`preprocess: needs exactly one corpus step, got ${upstream.length}`);
   const corpusDir = upstream[0];
   const corpus = readCorpus(corpusDir);
-  const cfg = resolveFeatureConfig(ctx.params);
+  const { config: cfg, maxFrames, maxChars } = preprocessLimits(ctx.params);
   // Bundle the worker while the corpus is scanned; a bundling error surfaces when the workers start.
   bundledModuleUrl(WORKER_ENTRY).catch(() => undefined);
-  // By default, the longest clip and text the model of the same size is built for.
-  const model = ctx.params.config === 'tiny' ? TEXT2MEL_TINY : TEXT2MEL_DEFAULT;
-  const maxFrames = ctx.params.max_frames ?? model.maxT;
-  const maxChars = ctx.params.max_chars ?? model.maxN;
-  const report = new SkipReport(ctx.name, ctx.params.on_error ?? 'skip', ctx.warn);
+  const report = new SkipReport('preprocess', ctx.params.on_error ?? 'skip', ctx.warn);
   const cacheRoot = join(ctx.cacheDir, 'items', 'features');
   mkdirSync(cacheRoot, { recursive: true });
   const configHash = { config: cfg, code: FEATURE_CODE_VERSION };
@@ -149,7 +153,7 @@ export async function preprocessCorpus(ctx: PreprocessContext): Promise<void> {
   }
   if (droppedChars.size) {
     const examples = [...droppedChars].slice(0, 3).map(([id, chars]) => `${id} (${chars.map((c) => `'${c}'`).join(' ')})`);
-    ctx.warn(`${ctx.name}: ${droppedChars.size} transcripts contain characters outside the vocabulary, read as spaces: ${examples.join(', ')}${droppedChars.size > 3 ? ', …' : ''}`);
+    ctx.warn(`${droppedChars.size} transcripts contain characters outside the vocabulary, read as spaces: ${examples.join(', ')}${droppedChars.size > 3 ? ', …' : ''}`);
   }
 
   const total = corpus.utterances.length;
@@ -160,11 +164,15 @@ export async function preprocessCorpus(ctx: PreprocessContext): Promise<void> {
   const requests = todo.map((c, index): ItemRequest => ({ index, audio: c.utt.audio, key: c.key }));
   const failures = new Map<Candidate, string>();
   const workers = ctx.params.workers ?? availableParallelism();
+  let diskFull: string | undefined;
   await computeAll(requests, { cfg, cacheRoot }, workers, ctx.signal, (r) => {
     if (r.ok) todo[r.index].meta = r.meta;
+    else if (r.diskFull) diskFull ??= r.diskFull;
     else failures.set(todo[r.index], r.reason);
     ctx.progress(++done, total, 'utterances');
   });
+  // A full disk is no fault of the clip: fail rather than publish features without it.
+  if (diskFull) throw diskFullError(diskFull);
   if (ctx.signal.aborted) throw new StepInterrupted(`${ctx.name}: interrupted; ${requests.length - failures.size} computed items stay cached`);
 
   const utterances: FeatureUtterance[] = [];
@@ -194,6 +202,6 @@ export async function preprocessCorpus(ctx: PreprocessContext): Promise<void> {
   ctx.metric('computed', computed);
   ctx.metric('reused', reused);
   ctx.metric('skipped', report.skipped.length);
-  ctx.log(`${ctx.name}: features computed for ${computed}, reused from the cache for ${reused}`);
-  ctx.log(`${ctx.name}: ${report.summary(utterances.length)}`);
+  ctx.log(`features computed for ${computed}, reused from the cache for ${reused}`);
+  ctx.log(report.summary(utterances.length));
 }

@@ -10,6 +10,7 @@ import { computeFeatures } from '../audio/features.ts';
 import { resample } from '../audio/resample.ts';
 import { decodeWav, mixToMono } from '../audio/wav.ts';
 import { encodeNpy } from '../util/npy.ts';
+import { isDiskFull } from '../util/disk-full.ts';
 import type { FeatureConfig } from '../audio/feature-config.ts';
 
 export interface WorkerSetup {
@@ -31,7 +32,8 @@ export interface ItemMeta {
   duration: number;
 }
 
-export type ItemResult = { index: number; ok: true; meta: ItemMeta } | { index: number; ok: false; reason: string };
+/** `diskFull`: the path that could not be written for lack of space (the step fails; the item is not skipped). */
+export type ItemResult = { index: number; ok: true; meta: ItemMeta } | { index: number; ok: false; reason: string; diskFull?: string };
 
 async function computeItem(req: ItemRequest, { cfg, cacheRoot }: WorkerSetup): Promise<ItemMeta> {
   const wav = decodeWav(readFileSync(req.audio), req.audio);
@@ -67,7 +69,7 @@ if (parentPort) {
   port.on('message', (req: ItemRequest) => {
     computeItem(req, setup).then(
       (meta) => port.postMessage({ index: req.index, ok: true, meta } satisfies ItemResult),
-      (err) => port.postMessage({ index: req.index, ok: false, reason: reasonOf(err, req.audio) } satisfies ItemResult),
+      (err) => port.postMessage({ index: req.index, ok: false, reason: reasonOf(err, req.audio), ...(isDiskFull(err) ? { diskFull: join(setup.cacheRoot, req.key) } : {}) } satisfies ItemResult),
     );
   });
 }

@@ -1,5 +1,6 @@
 // Collects the unusable items of a corpus step: each one is a warning naming the file and the
 // reason (or, with on_error: fail, the error that stops the step), then one summary line.
+// Warnings carry no prefix: the runner puts the step's name in front of each.
 import { UserError } from '../errors.ts';
 
 export type OnError = 'skip' | 'fail';
@@ -8,15 +9,16 @@ export class SkipReport {
   readonly skipped: { file: string; reason: string }[] = [];
 
   constructor(
-    private readonly step: string,
+    /** The step kind, in front of the error that stops the step. */
+    private readonly kind: string,
     private readonly onError: OnError,
     private readonly warn: (message: string) => void,
   ) {}
 
   skip(file: string, reason: string): void {
-    if (this.onError === 'fail') throw new UserError(`${this.step}: ${file}: ${reason} (on_error: fail)`);
+    if (this.onError === 'fail') throw new UserError(`${this.kind}: ${file}: ${reason} (on_error: fail)`);
     this.skipped.push({ file, reason });
-    this.warn(`${this.step}: skipped ${file}: ${reason}`);
+    this.warn(`skipped ${file}: ${reason}`);
   }
 
   /** "597 utterances, 3 skipped: a.wav (empty file), b.wav (…), c.txt (…)". */

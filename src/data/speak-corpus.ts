@@ -3,7 +3,7 @@
 import { availableParallelism } from 'node:os';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { StepInterrupted } from '../errors.ts';
+import { StepInterrupted, UserError } from '../errors.ts';
 import type { CorpusManifest } from './corpus-manifest.ts';
 import { tempPathFor, writeFileAtomic, writeJsonAtomic } from '../util/atomic.ts';
 import { hashJson } from '../util/hash.ts';
@@ -13,6 +13,7 @@ import { corpusEntry } from './corpus-entry.ts';
 import { mapPool } from './pool.ts';
 import { DEFAULT_SENTENCES, readSentences, resolveSentenceFile } from './sentence-list.ts';
 import { checkVoice, DEFAULT_VOICE, synthesize, type Voice } from './tts-engines.ts';
+import { diskFullError, freeBytes } from '../util/disk-full.ts';
 import { readWavHeader } from './wav-header.ts';
 
 /** The `with:` block of the `speech-corpus` step. */
@@ -91,6 +92,9 @@ export async function speakCorpus(
   );
 }
 
+/** A long sentence (15 words, ~6 s at 16 kHz) takes about 200 KB: less free than this and a broken WAV is a full disk. */
+const ROOM_FOR_A_CLIP = 1 << 20;
+
 /** Synthesises into a temp file and publishes it only once it is a valid WAV (atomic). */
 async function speakInto(voice: Voice, text: string, dest: string, signal: AbortSignal): Promise<void> {
   const tmp = tempPathFor(dest);
@@ -102,6 +106,10 @@ async function speakInto(voice: Voice, text: string, dest: string, signal: Abort
       throw new Error(`speech-corpus: ${voice.engine} wrote an unusable WAV for "${text}": ${(err as Error).message}`);
     }
     renameSync(tmp, dest);
+  } catch (err) {
+    // The engines do not check their writes: on a full disk flite exits 0 leaving a truncated file.
+    if (!signal.aborted && !(err instanceof UserError) && freeBytes(dest) < ROOM_FOR_A_CLIP) throw diskFullError(dest);
+    throw err;
   } finally {
     rmSync(tmp, { force: true });
   }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { tf } from './backend.ts';
 import type { Adam } from './adam.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.ts';
+import { asDiskFull } from '../util/disk-full.ts';
 
 export interface TensorEntry {
   name: string;
@@ -49,14 +50,32 @@ function concatValues(tensors: tf.Tensor[]): Float32Array {
   return out;
 }
 
-/** Write a checkpoint of `vars` (and Adam's moments) into `root/step-N` atomically. Returns its path. */
-export function saveCheckpoint(
+type CheckpointInfo = { rng: Record<string, number>; valLoss: number | null; extra?: Record<string, unknown> };
+
+const tmpDirOf = (root: string, step: number) => join(root, `.${checkpointDirName(step)}.${process.pid}.tmp`);
+
+/**
+ * Write a checkpoint of `vars` (and Adam's moments) into `root/step-N` atomically. Returns its
+ * path. On a full disk the partial temp dir is removed and the error names the checkpoint.
+ */
+export function saveCheckpoint(root: string, step: number, vars: Map<string, tf.Variable>, adam: Adam | null, info: CheckpointInfo): string {
+  try {
+    return writeCheckpoint(root, step, vars, adam, info);
+  } catch (err) {
+    const full = asDiskFull(err, join(root, checkpointDirName(step)));
+    if (!full) throw err;
+    rmSync(tmpDirOf(root, step), { recursive: true, force: true });
+    throw full;
+  }
+}
+
+function writeCheckpoint(
   root: string, step: number, vars: Map<string, tf.Variable>, adam: Adam | null,
-  info: { rng: Record<string, number>; valLoss: number | null; extra?: Record<string, unknown> },
+  info: CheckpointInfo,
 ): string {
   mkdirSync(root, { recursive: true });
   const final = join(root, checkpointDirName(step));
-  const tmp = join(root, `.${checkpointDirName(step)}.${process.pid}.tmp`);
+  const tmp = tmpDirOf(root, step);
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp);
   const tensors: TensorEntry[] = [];

@@ -1,12 +1,17 @@
 // Runs one planned step for real: prepares its work dir, starts its child process, and on
 // success publishes the entry and records what it was built from.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import type { RunEvent } from './events.ts';
 import { writeHistory } from './build-record.ts';
 import type { CacheLayout } from './cache-layout.ts';
-import type { Plan } from './plan.ts';
+import type { Plan, StepPlan } from './plan.ts';
+import { asDiskFull, DISK_FULL, diskFullError, freeBytes } from '../util/disk-full.ts';
 import { prepareWorkDir, publish } from './publish.ts';
-import { startStepProcess, type StepOutcome, type StepProcess } from './step-process.ts';
+import { startStepProcess, StepFailed, type StepOutcome, type StepProcess } from './step-process.ts';
+import { firstLine } from '../util/error-line.ts';
+
+/** Free bytes below which a step's failure is put down to the full disk it wrote to. */
+const NEARLY_FULL = 64 * 1024;
 
 export class StepExecutor {
   private readonly running = new Map<string, StepProcess>();
@@ -31,10 +36,21 @@ export class StepExecutor {
     // Let the runner report the step as running before the step reports anything itself.
     await Promise.resolve();
     const s = this.step(name);
-    const work = prepareWorkDir(this.cache, s.build.key, s.start);
-    if (existsSync(work) && readdirSync(work).length) {
-      this.emit({ type: 'log', step: name, level: 'info', message: `starts in ${work}, which holds earlier work (${s.start === 'continue' ? 'published entry' : 'interrupted run'})`, time: Date.now() });
+    try {
+      return await this.executeIn(name, s);
+    } catch (err) {
+      throw asDiskFull(err, this.cache.root) ?? err;
     }
+  }
+
+  private async executeIn(name: string, s: StepPlan): Promise<StepOutcome> {
+    const work = prepareWorkDir(this.cache, s.build.key, s.start);
+    const marker = this.cache.failedMarker(s.build.key);
+    if (existsSync(work) && readdirSync(work).length) {
+      const earlier = s.start === 'continue' ? 'published entry' : existsSync(marker) ? 'failed run' : 'interrupted run';
+      this.emit({ type: 'log', step: name, level: 'info', message: `starts in ${work}, which holds earlier work (${earlier})`, time: Date.now() });
+    }
+    rmSync(marker, { force: true });
     const inputs = Object.fromEntries(s.needs.map((n) => [n, this.cache.entry(this.step(n).build.key)]));
     const started = Date.now();
     const p = this.plan.pipeline;
@@ -52,6 +68,17 @@ export class StepExecutor {
         writeHistory(this.cache, p.name, record);
       }
       return outcome;
+    } catch (err) {
+      // Tells the next plan this work dir is what a failure left, not an interruption (best
+      // effort: on a full disk the step's own error is what matters).
+      if (err instanceof StepFailed) {
+        try {
+          writeFileSync(marker, firstLine(err) + '\n');
+        } catch {}
+        // A command that died writing to a full disk says so in its own way (or not at all).
+        if (!err.message.startsWith(DISK_FULL) && freeBytes(work) < NEARLY_FULL) throw diskFullError(work);
+      }
+      throw err;
     } finally {
       this.running.delete(name);
     }

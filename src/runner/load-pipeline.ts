@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import type { StepKind } from '../steps/contract.ts';
+import { INSIDE_FOLDER, type StepKind } from '../steps/contract.ts';
 import { hasStepKind, loadStepKind, stepKindNames } from '../steps/registry.ts';
 import { findCycle, topoOrder } from './dag.ts';
 import { didYouMean } from './nearest-name.ts';
@@ -42,6 +42,9 @@ function schemaProblems(errors: ErrorObject[], base: string[], loc: Locator): Pr
       }
       if (e.keyword === 'propertyNames') return null;
       if (e.keyword === 'pattern' && e.parentSchema === undefined) return null;
+      if (e.keyword === 'pattern' && e.schema === INSIDE_FOLDER) {
+        return { where: loc.value(path), message: `${label} must stay inside its folder (a relative path without '..'): ${JSON.stringify(e.data)}` };
+      }
       const where = e.keyword === 'required' ? loc.value(path) : loc.value(path);
       const allowed = e.keyword === 'enum' ? ` (${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')})` : '';
       return { where, message: `${label} ${e.message}${allowed}` };

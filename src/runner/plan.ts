@@ -1,5 +1,5 @@
 // The plan: for every step its cache key, whether it is cached or runs, why, and how it starts
-// (fresh, resuming an interrupted work dir, or continuing a published entry with a raised budget).
+// (fresh, resuming an interrupted or failed work dir, or continuing a published entry with a raised budget).
 import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { Resources } from '../steps/contract.ts';
@@ -93,7 +93,10 @@ export async function planPipeline(p: Pipeline, cache: CacheLayout, sel: Selecti
     let reason: string;
     if (decision === 'cached') reason = history?.key === key ? 'cached: nothing changed' : `cached: an identical build is in the cache (${key.slice(0, 8)})`;
     else if (forced) reason = 'forced (--force)';
-    else if (hasWork) reason = history ? `${whyRuns(history, build)}; resumes its interrupted work dir` : 'resumes its interrupted work dir';
+    else if (hasWork) {
+      const resumes = existsSync(cache.failedMarker(key)) ? 'failed last time: retries in its work dir' : 'resumes its interrupted work dir';
+      reason = history ? `${whyRuns(history, build)}; ${resumes}` : resumes;
+    }
     else if (manifest) reason = `${whyRuns(history, build)}; continues the published entry`;
     else reason = whyRuns(history, build);
     const start: StartMode = forced ? 'fresh' : hasWork ? 'resume' : manifest ? 'continue' : 'fresh';

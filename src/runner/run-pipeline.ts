@@ -11,6 +11,7 @@ import { planPipeline, type Plan, type Selection, type StepPlan } from './plan.t
 import { runMachine, type RunContext } from './run.machine.ts';
 import { readRunSnapshot, writeRunSnapshot, type RunSnapshot } from './run-snapshot.ts';
 import { stepMachine } from './step.machine.ts';
+import { asDiskFull, DISK_FULL } from '../util/disk-full.ts';
 import type { StopRequests } from './stop-requests.ts';
 import { processAlive } from '../util/process-alive.ts';
 
@@ -78,6 +79,7 @@ export async function runPipeline(pipeline: Pipeline, opts: RunOptions): Promise
   const stepEnded = new Map<string, number>();
   let lastRun: string | undefined;
   const lastStep = new Map<string, StepState>();
+  let diskFull: Error | undefined;
 
   const onSnapshot = (value: string, ctx: RunContext) => {
     const time = Date.now();
@@ -122,13 +124,27 @@ export async function runPipeline(pipeline: Pipeline, opts: RunOptions): Promise
   };
   const unsubscribe = opts.stop.subscribe(onStop);
   try {
-    actor.subscribe((snap) => onSnapshot(String(snap.value), snap.context));
+    actor.subscribe((snap) => {
+      try {
+        onSnapshot(String(snap.value), snap.context);
+      } catch (err) {
+        const full = asDiskFull(err, cache.run(pipeline.name));
+        if (!full) throw err;
+        // No room for the run's snapshot: say so once (unless a step's failure already did) and
+        // stop the steps cleanly.
+        if (diskFull) return;
+        diskFull = full;
+        if (!Object.values(snap.context.steps).some((s) => s.error?.startsWith(DISK_FULL))) opts.notice(full.message);
+        actor.send({ type: 'INTERRUPT' });
+      }
+    });
     actor.start();
     // A request that came before the run started (watch restarting) applies at once.
     if (opts.stop.count > 0) onStop(opts.stop.count);
     await toPromise(actor).catch(() => undefined);
-    const final = actor.getSnapshot();
-    return String(final.value) as RunState;
+    const final = String(actor.getSnapshot().value) as RunState;
+    // Stopped for a full disk: a failure, not the user's interrupt.
+    return diskFull && final === 'interrupted' ? 'failed' : final;
   } finally {
     unsubscribe();
     lock.release();

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { StepInterrupted, UserError } from '../errors.ts';
 import type { StepContext } from '../steps/contract.ts';
 import { loadStepKind } from '../steps/registry.ts';
+import { asDiskFull } from '../util/disk-full.ts';
 import type { FromWorker, StepJob, ToWorker } from './worker-protocol.ts';
 
 const abort = new AbortController();
@@ -20,7 +21,13 @@ process.on('disconnect', () => {
 
 async function run(job: StepJob): Promise<FromWorker> {
   const logPath = join(job.outDir, 'step.log');
-  const log = (level: string, message: string) => appendFileSync(logPath, `${new Date().toISOString()} ${level} ${message}\n`);
+  const log = (level: string, message: string) => {
+    try {
+      appendFileSync(logPath, `${new Date().toISOString()} ${level} ${message}\n`);
+    } catch {
+      // The log is a copy of what goes to the runner; on a full disk it cannot be written.
+    }
+  };
   const ctx: StepContext = {
     ...job,
     signal: abort.signal,
@@ -48,9 +55,10 @@ async function run(job: StepJob): Promise<FromWorker> {
       log('info', `interrupted: ${(err as Error).message}`);
       return { type: 'done', outcome: 'interrupted' };
     }
-    const e = err as Error;
-    log('error', e instanceof UserError ? e.message : (e.stack ?? String(e)));
-    return { type: 'failed', error: e instanceof UserError ? e.message : (e.stack ?? String(e)) };
+    const e = asDiskFull(err, job.outDir) ?? (err as Error);
+    const error = e instanceof UserError ? e.message : (e.stack ?? String(e));
+    log('error', error);
+    return { type: 'failed', error };
   }
 }
 

@@ -12,6 +12,15 @@
 import type { JsonSchema } from '../util/json-schema.ts';
 import type { WorkContext } from '../util/work-context.ts';
 
+/**
+ * The pattern of a param that names a path inside its folder (the step's output dir, or the
+ * pipeline's folder): neither absolute nor with a `..` part. The loader refuses any other
+ * with a located message, before anything runs.
+ */
+export const INSIDE_FOLDER = '^(?!/)(?!(.*/)?\\.\\.(/|$))';
+
+export const pathInFolder = (description: string): JsonSchema => ({ type: 'string', pattern: INSIDE_FOLDER, description });
+
 /** Resources a step occupies while it runs; the runner never exceeds the pipeline's limits. */
 export interface Resources {
   cpu?: number;

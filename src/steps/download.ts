@@ -1,6 +1,6 @@
 // `download`: fetches one file over HTTP(S) into the step's output, resumably, verifies its
 // sha256 before anything uses it, and (by default) extracts it there.
-import type { StepKind } from './contract.ts';
+import { pathInFolder, type StepKind } from './contract.ts';
 import type { DownloadParams } from '../data/download-file.ts';
 
 export const download: StepKind<DownloadParams> = {
@@ -15,7 +15,7 @@ export const download: StepKind<DownloadParams> = {
       url: { type: 'string', pattern: '^https?://', description: 'http(s) address of the file' },
       sha256: { type: 'string', pattern: '^[0-9a-fA-F]{64}$', description: 'expected sha256 of the file (hex)' },
       extract: { type: 'boolean', default: true, description: 'extract the archive into the output (and drop the archive)' },
-      filename: { type: 'string', description: 'name to save it under (default: the last part of the URL path)' },
+      filename: pathInFolder('name to save it under, inside the output dir (default: the last part of the URL path)'),
     },
   },
   run: async (ctx) => (await import('../data/download-file.ts')).downloadFile(ctx),

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { StepInterrupted, UserError } from '../errors.ts';
-import type { StepKind } from './contract.ts';
+import { pathInFolder, type StepKind } from './contract.ts';
 
 export interface ShellParams {
   run: string[];
@@ -39,8 +39,8 @@ export const shell: StepKind<ShellParams> = {
     required: ['run', 'outputs'],
     properties: {
       run: { type: 'array', minItems: 1, items: { type: 'string' }, description: 'command and its arguments' },
-      outputs: { type: 'array', items: { type: 'string' }, description: 'files the command writes, relative to its output dir' },
-      inputs: { type: 'array', items: { type: 'string' }, description: 'files or dirs it reads, relative to the pipeline file (fingerprinted)' },
+      outputs: { type: 'array', items: pathInFolder('a file the command writes'), description: 'files the command writes, relative to its output dir (inside it)' },
+      inputs: { type: 'array', items: pathInFolder('a file or dir it reads'), description: "files or dirs it reads, relative to the pipeline file (inside its folder; fingerprinted)" },
       steps: { type: 'integer', minimum: 0, description: 'budget, substituted as ${steps}; not part of the cache key' },
     },
   },

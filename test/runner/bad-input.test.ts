@@ -16,6 +16,8 @@ const CASES: [string, string, string | RegExp][] = [
   ['cycle', `name: p\nsteps:\n  a:\n${step()}    needs: [b]\n  b:\n${step()}    needs: [a]\n`, 'p.yaml:6:12: dependency cycle: a → b → a'],
   ['undefined param', `name: p\nparams: { x: 1 }\nsteps:\n  a:\n    kind: shell\n    with: { run: ["\${params.y}"], outputs: [] }\n`, 'p.yaml:6:19: undefined ${params.y} (params has: x)'],
   ['duplicate key', `name: p\nsteps:\n  a:\n${step()}  a:\n${step()}`, 'p.yaml:6:3: Map keys must be unique'],
+  ['output that climbs out of its folder', `name: p\nsteps:\n  a:\n    kind: shell\n    with: { run: [node, -e, "0"], outputs: ["../../escape.txt"] }\n`, `p.yaml:5:45: steps.a.with.outputs.0 must stay inside its folder (a relative path without '..'): "../../escape.txt"`],
+  ['absolute input', `name: p\nsteps:\n  a:\n    kind: shell\n    with: { run: [node, -e, "0"], outputs: [], inputs: [/etc/hosts] }\n`, `p.yaml:5:57: steps.a.with.inputs.0 must stay inside its folder (a relative path without '..'): "/etc/hosts"`],
   ['not YAML', `name: p\nsteps: [a\n  b: {\n`, /^p\.yaml:\d+:\d+: not valid YAML/],
   ['not a pipeline', `just a sentence\n`, 'p.yaml:1:1: not a pipeline: expected a YAML mapping with name and steps'],
 ];

@@ -39,6 +39,43 @@ describe('vcpipe check-data', { timeout: 120_000 }, () => {
     expect(cached.exitCode).toBe(1);
   });
 
+  it("judges against the downstream preprocess step's settings and counts what it will drop", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vcpipe-check-data-'));
+    const rec = join(dir, 'recordings');
+    writeTonePairs(rec, ['a', 'b']);
+    [1, 1.5, 2, 3].forEach((seconds, i) => {
+      writeTone(join(rec, `long${i}.wav`), seconds);
+      writeFileSync(join(rec, `long${i}.txt`), 'a longer test sentence');
+    });
+    writeFileSync(join(rec, 'party.txt'), 'we won 🎉 today');
+    writeTone(join(rec, 'party.wav'), 0.5);
+    const pipeline = `name: tiny
+steps:
+  corpus: { kind: ljspeech, with: { root: recordings } }
+  features:
+    kind: preprocess
+    needs: [corpus]
+    with: { config: tiny, max_frames: 30 }
+`;
+    writeFileSync(join(dir, 'p.yaml'), pipeline);
+    const check = await vcpipe(dir, ['check-data', 'p.yaml']);
+    expect(check.exitCode, check.all).toBe(1);
+    // 30 reduced frames of 4 × 200 samples at 16 kHz: 1.5 s, not the default config's 10.5 s.
+    expect(check.stdout).toContain("Judged against preprocess step 'features': 16000 Hz, hop 200, r 4, max_frames 30 (1.5 s after trimming silence), max_chars 64");
+    expect(check.stdout).toMatch(/Longer than max_frames 30 \(1\.5 s after trimming; dropped by step 'features'\): 3 clips\n {2}long1: 1\.5 s, 31 frames\n {2}long2: 2\.0 s, 41 frames\n {2}long3: 3\.0 s, 61 frames/);
+    expect(check.stdout).not.toContain('10.5 s');
+    expect(check.stdout).toContain('"🎉" (not in the vocabulary) × 1, e.g. in party');
+    expect(check.stdout).toContain("Preprocess step 'features' will leave out 3 of 7 clips.");
+
+    // What preprocess then really leaves out is what check-data counted.
+    const run = await vcpipe(dir, ['run', 'p.yaml', '--plain']);
+    expect(run.exitCode, run.all).toBe(0);
+    expect(run.stdout).toMatch(/features: .*4 utterances, 3 skipped: \S+long1\.wav \(too long: 31 reduced frames/);
+    // Each warning carries the step's name once, from the runner.
+    expect(run.stdout).toMatch(/^\d\d:\d\d:\d\d features: warning: skipped \S+long1\.wav: too long/m);
+    expect(run.stdout).not.toContain('features: features:');
+  });
+
   it('names the problem when there is no such corpus step', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vcpipe-check-data-'));
     writeFileSync(join(dir, 'p.yaml'), PIPELINE);

@@ -87,7 +87,7 @@ describe('vcpipe watch', { timeout: 90_000 }, () => {
       writeFileSync(join(recordings, 'bad.wav'), 'not a wav file at all');
       writeFileSync(join(recordings, 'bad.txt'), 'broken');
       await w.idle(3);
-      expect(logs(3).some((l) => /^corpus: ljspeech: skipped bad\.wav: /.test(l))).toBe(true);
+      expect(logs(3).some((l) => /^corpus: skipped bad\.wav: /.test(l))).toBe(true);
       expect(metric(3, 'features', 'computed')).toBe(0);
       expect(logs(3)).toContain('count: utterances: 6');
 

@@ -63,7 +63,7 @@ describe('ljspeech step', () => {
       'metadata.csv:9': 'transcript is not valid UTF-8 (unknown encoding)',
     });
     expect(ctx.warnings).toHaveLength(7);
-    expect(ctx.warnings).toContain('ljspeech: skipped wavs/LJ001-0004.wav: empty file');
+    expect(ctx.warnings).toContain('skipped wavs/LJ001-0004.wav: empty file');
     expect(ctx.logs.at(-1)).toMatch(/^ljspeech: 2 utterances, 7 skipped: .+, and 4 more \(see warnings\)/);
   });
 
