@@ -11,6 +11,7 @@ import { UserError } from '../errors.ts';
 import { type JsonSchema, type StepContext, type StepKind } from './contract.ts';
 import { readCorpus, type CorpusUtterance } from '../data/corpus-manifest.ts';
 import { readSynthesis } from '../synthesis/synthesis-index.ts';
+import type { SignalSanity } from '../eval/signal-sanity.ts';
 
 export interface EvaluateParams {
   /** The synthesize step whose WAVs are judged. */
@@ -23,6 +24,28 @@ export interface EvaluateParams {
   /** Clips of each speaker corpus used for its profile. */
   speaker_clips?: number;
   recognizer?: 'pocketsphinx' | 'none';
+}
+
+/** `evaluation.json`, written atomically at the root of the step's output (read by `vcpipe report`). */
+export interface EvaluationDoc {
+  kind: 'evaluation';
+  speaker: string;
+  /** wer, reference_wer, wer_same_sentences, wer_note, signal sanity means, F0 medians, closer_to_target. */
+  summary: Record<string, number | string | boolean>;
+  similarity?: { f0Semitones: { target: number; base: number }; cepstralDistance: { target: number; base: number }; closerToTarget: boolean };
+  sentences: EvaluatedSentence[];
+}
+
+export interface EvaluatedSentence extends SignalSanity {
+  /** The synthesised sentence's id in the synthesize step's synthesis.json. */
+  id: string;
+  text: string;
+  /** What the recogniser heard in the model's audio, and its word error rate. */
+  hypothesis?: string;
+  wer?: number;
+  /** The teacher's utterance of the same sentence (its id in the reference corpus) and what the recogniser heard in it. */
+  reference_id?: string;
+  reference_hypothesis?: string;
 }
 
 const paramsSchema: JsonSchema = {
@@ -77,7 +100,7 @@ async function run(ctx: StepContext<EvaluateParams>): Promise<void> {
   }
 
   const summary: Record<string, number | string | boolean> = { sentences: rows.length };
-  const perSentence: Record<string, unknown>[] = rows.map((r) => ({ ...r }));
+  const perSentence: EvaluatedSentence[] = rows.map((r, i) => ({ ...r, ...(references[i] ? { reference_id: references[i]!.id } : {}) }));
   const recognizerNote = p.recognizer === 'none' ? 'recogniser switched off (recognizer: none)' : await recognizerMissing();
   if (recognizerNote) {
     ctx.warn(`evaluate: word error rate skipped — ${recognizerNote}`);
@@ -128,7 +151,8 @@ async function run(ctx: StepContext<EvaluateParams>): Promise<void> {
     ctx.metric('closer_to_target', similarity.closerToTarget ? 1 : 0);
   }
 
-  writeJsonAtomic(join(ctx.outDir, 'evaluation.json'), { kind: 'evaluation', speaker: synth.speaker, summary, similarity, sentences: perSentence });
+  const doc: EvaluationDoc = { kind: 'evaluation', speaker: synth.speaker, summary, similarity, sentences: perSentence };
+  writeJsonAtomic(join(ctx.outDir, 'evaluation.json'), doc);
   writeFileAtomic(join(ctx.outDir, 'evaluation.md'), markdown(summary, similarity, perSentence, fmt));
   ctx.artifact(join(ctx.outDir, 'evaluation.md'), 'table', 'evaluation');
   ctx.log(
@@ -140,8 +164,8 @@ async function run(ctx: StepContext<EvaluateParams>): Promise<void> {
 
 function markdown(
   summary: Record<string, number | string | boolean>,
-  similarity: { f0Semitones: { target: number; base: number }; cepstralDistance: { target: number; base: number }; closerToTarget: boolean } | undefined,
-  sentences: Record<string, unknown>[],
+  similarity: EvaluationDoc['similarity'],
+  sentences: EvaluatedSentence[],
   f: (v: number | undefined, d?: number) => string,
 ): string {
   const lines = ['# Evaluation', '', '| measure | value |', '|---|---|'];
@@ -152,13 +176,14 @@ function markdown(
     lines.push(`| mean mel-cepstrum, euclidean | ${f(similarity.cepstralDistance.target, 2)} | ${f(similarity.cepstralDistance.base, 2)} |`);
   }
   lines.push('', '| sentence | heard | WER | s/char |', '|---|---|---|---|');
-  for (const s of sentences) lines.push(`| ${s.text} | ${s.hypothesis ?? '–'} | ${f(s.wer as number | undefined, 2)} | ${f(s.secondsPerChar as number, 3)} |`);
+  for (const s of sentences) lines.push(`| ${s.text} | ${s.hypothesis ?? '–'} | ${f(s.wer, 2)} | ${f(s.secondsPerChar, 3)} |`);
   return lines.join('\n') + '\n';
 }
 
 export const evaluateStep: StepKind<EvaluateParams> = {
   kind: 'evaluate',
-  version: 1,
+  // 2: evaluation.json names each sentence's teacher utterance (reference_id).
+  version: 2,
   description: 'Judge synthesised speech: recogniser WER (vs the teacher), speaker similarity, signal sanity',
   paramsSchema,
   run,
