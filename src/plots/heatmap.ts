@@ -105,7 +105,8 @@ export function heatmapSpec(map: Heatmap, labels: HeatmapLabels, cellWidth: numb
     padding: 5,
     autosize: 'pad',
     background: 'white',
-    title: { text: labels.title, subtitle: labels.subtitle, anchor: 'start', frame: 'group', limit: width + 100 },
+    // Room for a sentence-long title even over a narrow plot: the chart widens to fit it.
+    title: { text: labels.title, subtitle: labels.subtitle, anchor: 'start', frame: 'group', limit: Math.max(width + 100, 560) },
     config: {
       title: { font: FONT, fontSize: 14, subtitleFont: FONT, subtitleFontSize: 12, subtitleColor: '#555' },
       axis: { labelFont: FONT, labelFontSize: 11, titleFont: FONT, titleFontSize: 12, titleFontWeight: 'normal' },
