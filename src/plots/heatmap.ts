@@ -105,10 +105,11 @@ export function heatmapSpec(map: Heatmap, labels: HeatmapLabels, cellWidth: numb
     padding: 5,
     autosize: 'pad',
     background: 'white',
-    // Room for a sentence-long title even over a narrow plot: the chart widens to fit it.
-    title: { text: labels.title, subtitle: labels.subtitle, anchor: 'start', frame: 'group', limit: Math.max(width + 100, 560) },
+    // Room for a sentence-long title (synthesis titles run to ~70 characters) even over a narrow
+    // plot: the chart widens to fit it. vega measures text by estimate here, generously.
+    title: { text: labels.title, subtitle: labels.subtitle, anchor: 'start', frame: 'group', limit: Math.max(width + 100, 800) },
     config: {
-      title: { font: FONT, fontSize: 14, subtitleFont: FONT, subtitleFontSize: 12, subtitleColor: '#555' },
+      title: { font: FONT, fontSize: 13, subtitleFont: FONT, subtitleFontSize: 12, subtitleColor: '#555' },
       axis: { labelFont: FONT, labelFontSize: 11, titleFont: FONT, titleFontSize: 12, titleFontWeight: 'normal' },
       legend: { labelFont: FONT, labelFontSize: 11, titleFont: FONT, titleFontWeight: 'normal' },
     },
