@@ -206,8 +206,9 @@ function pictures(images: string[], scopes: Scopes): string {
     const { shown, rest } = shownOf(group);
     const name = escapeHtml(seriesOf(group[0]).replace(/#/g, 'N'));
     return (
-      `<div class="pictures">${shown.map((png) => figure(png, scopes)).join('')}</div>` +
-      `<details><summary>the other ${rest.length} of ${group.length} ${name}, in order</summary>${rest.map((png) => figure(png, scopes)).join('')}</details>`
+      `<div class="pictures series">${shown.map((png) => figure(png, scopes)).join('')}</div>` +
+      `<details><summary>the other ${rest.length} of ${group.length} ${name}, in order</summary>` +
+      `<div class="pictures series">${rest.map((png) => figure(png, scopes)).join('')}</div></details>`
     );
   });
   return (single.length ? `<div class="pictures">${single.map((png) => figure(png, scopes)).join('')}</div>` : '') + collapsed.join('');
@@ -252,8 +253,8 @@ td.player audio { width: 210px; height: 32px; }
 figure { margin: 0 0 1em 0; max-width: 100%; }
 figure svg, figure img { display: block; max-width: 100%; height: auto; border: 1px solid #eee; }
 figcaption { color: #666; font-size: 0.85em; }
+.series figure { width: calc(50% - 0.5em); } .series figure svg { width: 100%; }
 details { margin: 0 0 1.5em; } summary { cursor: pointer; color: #1558b0; margin-bottom: 0.6em; }
-details[open] { display: flex; flex-wrap: wrap; gap: 0 1em; } details[open] summary { flex-basis: 100%; }
 .audio { display: flex; align-items: center; gap: 1em; margin: 0.4em 0; }
 .audio span { min-width: 16em; }
 .none { color: #777; }
