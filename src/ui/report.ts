@@ -5,7 +5,7 @@
 // written), numbered series (alignment at step 8, 16, …) in step order with the first, a few
 // middle and the last shown and the rest behind a click.
 import { existsSync, readFileSync } from 'node:fs';
-import { basename, extname } from 'node:path';
+import { dirname, extname, relative, sep } from 'node:path';
 import { svgPathOf } from '../plots/render.ts';
 import type { EvaluationDoc } from '../steps/evaluate.ts';
 import { writeFileAtomic } from '../util/atomic.ts';
@@ -172,11 +172,11 @@ export function scopedSvg(svg: string, scope: string): string {
 /** Gives each inlined SVG of a page its own id scope. */
 type Scopes = () => string;
 
-function figure(png: string, scopes: Scopes): string {
-  const caption = `<figcaption>${escapeHtml(basename(png))}</figcaption>`;
+function figure(png: string, label: string, scopes: Scopes): string {
+  const caption = `<figcaption>${escapeHtml(label)}</figcaption>`;
   const svg = svgPathOf(png);
   if (existsSync(svg)) return `<figure>${scopedSvg(readFileSync(svg, 'utf8'), scopes())}${caption}</figure>`;
-  return `<figure><img src="${dataUri(png)}" alt="${escapeHtml(basename(png))}">${caption}</figure>`;
+  return `<figure><img src="${dataUri(png)}" alt="${escapeHtml(label)}">${caption}</figure>`;
 }
 
 /** Natural order: numbers inside names compare by value (step 8 before step 16 before step 104). */
@@ -184,8 +184,15 @@ export function naturalCompare(a: string, b: string): number {
   return a.localeCompare(b, 'en', { numeric: true });
 }
 
-/** Pictures whose names differ only in their numbers (alignment-step-8.png, -16, …) form a series. */
-const seriesOf = (png: string) => basename(png).replace(/\d+/g, '#');
+/** Pictures whose paths differ only in their numbers (alignment-step-8.png, -16, …) form a series. */
+const seriesOf = (label: string) => label.replace(/\d+/g, '#');
+
+/** The folder all `paths` are in. */
+function commonDir(paths: string[]): string {
+  let dir = dirname(paths[0]);
+  while (!paths.every((p) => p.startsWith(dir + sep)) && dir !== dirname(dir)) dir = dirname(dir);
+  return dir;
+}
 
 /** Of a long series: the first, three between and the last. */
 export function shownOf<T>(items: T[]): { shown: T[]; rest: T[] } {
@@ -195,23 +202,27 @@ export function shownOf<T>(items: T[]): { shown: T[]; rest: T[] } {
 }
 
 function pictures(images: string[], scopes: Scopes): string {
-  const ordered = [...images].sort((a, b) => naturalCompare(basename(a), basename(b)));
-  const series = new Map<string, string[]>();
-  for (const png of ordered) series.set(seriesOf(png), [...(series.get(seriesOf(png)) ?? []), png]);
+  if (images.length === 0) return '';
+  // Each picture named by its path inside the step's output (previews/500/plots/s01.alignment.png).
+  const root = commonDir(images);
+  const labelled = images.map((png) => ({ png, label: relative(root, png) })).sort((a, b) => naturalCompare(a.label, b.label));
+  const show = (items: typeof labelled) => items.map(({ png, label }) => figure(png, label, scopes)).join('');
+  const series = new Map<string, typeof labelled>();
+  for (const item of labelled) series.set(seriesOf(item.label), [...(series.get(seriesOf(item.label)) ?? []), item]);
   const long = [...series.values()].filter((group) => shownOf(group).rest.length > 0);
   // Short series stay in name order (a sentence's attention beside its mel); long ones follow,
   // each its first, middle and last pictures with the rest behind a click.
-  const single = ordered.filter((png) => !long.some((group) => group.includes(png)));
+  const single = labelled.filter((item) => !long.some((group) => group.includes(item)));
   const collapsed = long.map((group) => {
     const { shown, rest } = shownOf(group);
-    const name = escapeHtml(seriesOf(group[0]).replace(/#/g, 'N'));
+    const name = escapeHtml(seriesOf(group[0].label).replace(/#/g, 'N'));
     return (
-      `<div class="pictures series">${shown.map((png) => figure(png, scopes)).join('')}</div>` +
+      `<div class="pictures series">${show(shown)}</div>` +
       `<details><summary>the other ${rest.length} of ${group.length} ${name}, in order</summary>` +
-      `<div class="pictures series">${rest.map((png) => figure(png, scopes)).join('')}</div></details>`
+      `<div class="pictures series">${show(rest)}</div></details>`
     );
   });
-  return (single.length ? `<div class="pictures">${single.map((png) => figure(png, scopes)).join('')}</div>` : '') + collapsed.join('');
+  return (single.length ? `<div class="pictures">${show(single)}</div>` : '') + collapsed.join('');
 }
 
 function stepMedia(step: ReportStep, alreadyPlayed: Set<string>, scopes: Scopes): string {

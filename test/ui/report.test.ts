@@ -1,8 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { PNG } from 'pngjs';
 import { writeReport, type ReportInput } from '../../src/ui/report.ts';
 import { writeAlignmentPng, writeLossCurvesPng } from '../../src/plots/plots.ts';
@@ -195,5 +195,22 @@ describe('writeReport', () => {
     expect(result.audio[0]).toBeCloseTo(1.5, 2);
     expect(result.audio[1]).toBeCloseTo(2, 2);
     expect(result.pageWidth).toBeLessThanOrEqual(1280);
+  });
+});
+
+describe('pictures in folders of their own', () => {
+  it('are named by their path inside the step and ordered by the numbers in it', () => {
+    const step = mkdtempSync(join(tmpdir(), 'vcpipe-report-previews-'));
+    const png = PNG.sync.write(Object.assign(new PNG({ width: 2, height: 2 }), { data: Buffer.alloc(16, 90) }));
+    const images = [1000, 500, 10000].map((n) => {
+      const path = join(step, 'previews', `step-${n}`, 'plots', 's01.alignment.png');
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, png);
+      return path;
+    });
+    const path = join(step, 'report.html');
+    writeReport(path, { pipeline: 'p', evaluations: [], steps: [{ name: 't', kind: 'train-text2mel', state: 'succeeded', metrics: {}, images, audios: [] }] });
+    const captions = [...readFileSync(path, 'utf8').matchAll(/<figcaption>([^<]+)<\/figcaption>/g)].map((m) => m[1]);
+    expect(captions).toEqual(['step-500/plots/s01.alignment.png', 'step-1000/plots/s01.alignment.png', 'step-10000/plots/s01.alignment.png']);
   });
 });
