@@ -3,8 +3,8 @@
 // image keeps a 100 × 100 matrix at a few kB of SVG and a few ms of drawing, where a rect per cell
 // cost 50 bytes and 30 µs each.
 import { PNG } from 'pngjs';
-import * as vega from 'vega';
-import { FONT } from './render.ts';
+import type * as Vega from 'vega';
+import { FONT, loadVega } from './render.ts';
 
 export interface Heatmap {
   /** Row-major values, rows × cols; row 0 is drawn at the bottom. */
@@ -24,14 +24,20 @@ export interface HeatmapLabels {
   colour: string;
 }
 
-const viridis = vega.scheme('viridis') as (t: number) => string;
-/** viridis at 256 evenly spaced points, as [r, g, b]. */
-const PALETTE = Array.from({ length: 256 }, (_, i) => viridis(i / 255).match(/\d+/g)!.map(Number));
+let palette: number[][] | undefined;
+/** vega's viridis at 256 evenly spaced points, as [r, g, b]: the colours of its legend. */
+function viridis(): number[][] {
+  if (!palette) {
+    const at = loadVega().scheme('viridis') as (t: number) => string;
+    palette = Array.from({ length: 256 }, (_, i) => at(i / 255).match(/\d+/g)!.map(Number));
+  }
+  return palette;
+}
 
 /** The colour of `value` on a lo..hi scale; non-finite values get the lowest colour. */
 export function heatColour(value: number, lo: number, hi: number): readonly number[] {
   const t = Number.isFinite(value) ? (value - lo) / (hi - lo || 1) : 0;
-  return PALETTE[Math.round(Math.min(1, Math.max(0, t)) * 255)];
+  return viridis()[Math.round(Math.min(1, Math.max(0, t)) * 255)];
 }
 
 /** The cells as a PNG data URI, one pixel per cell, row 0 at the bottom. */
@@ -79,11 +85,11 @@ export function minMax(values: ArrayLike<number>): { lo: number; hi: number } {
  * The vega spec of `map`, `cellWidth` × `cellHeight` pixels a cell. Its one image mark's URL is
  * `cellImage(map)`: pass that to writeChart as the image (vega loads images asynchronously).
  */
-export function heatmapSpec(map: Heatmap, labels: HeatmapLabels, cellWidth: number, cellHeight: number): vega.Spec {
+export function heatmapSpec(map: Heatmap, labels: HeatmapLabels, cellWidth: number, cellHeight: number): Vega.Spec {
   const width = map.cols * cellWidth;
   const height = map.rows * cellHeight;
   // Index scales: a cell spans its index ± 0.5, so integer ticks fall on cell centres.
-  const indexScale = (name: string, count: number, range: 'width' | 'height'): vega.Scale => ({
+  const indexScale = (name: string, count: number, range: 'width' | 'height'): Vega.Scale => ({
     name,
     type: 'linear',
     domain: [-0.5, count - 0.5],
@@ -91,7 +97,7 @@ export function heatmapSpec(map: Heatmap, labels: HeatmapLabels, cellWidth: numb
     nice: false,
     zero: false,
   });
-  const indexAxis = (scale: string, orient: 'bottom' | 'left', title: string, count: number): vega.Axis => ({
+  const indexAxis = (scale: string, orient: 'bottom' | 'left', title: string, count: number): Vega.Axis => ({
     scale,
     orient,
     title,

@@ -1,6 +1,6 @@
 // Loss terms over training steps as a Vega-Lite line chart: log-scale loss axis, one colour per
 // term in a fixed order (the legend lists them in the order given).
-import type * as vega from 'vega';
+import type * as Vega from 'vega';
 import { FONT, vegaOf } from './render.ts';
 
 export type LossSeries = Record<string, { step: number; value: number }[]>;
@@ -8,7 +8,7 @@ export type LossSeries = Record<string, { step: number; value: number }[]>;
 /** Line colours of the loss terms, in legend order (Tableau 10, as most plotting tools use). */
 export const SERIES_COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'] as const;
 
-export function lossCurvesSpec(series: LossSeries, title: string): vega.Spec {
+export function lossCurvesSpec(series: LossSeries, title: string): Vega.Spec {
   const terms = Object.keys(series);
   // A log axis has no place for zero, negative or missing values: those points are left out.
   const values = terms.flatMap((term) =>

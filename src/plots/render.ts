@@ -1,10 +1,20 @@
 // Turns a chart spec into the two files a picture is kept as: an SVG (vega's own rendering, crisp
 // at any size, inlined by the HTML report) and a PNG beside it (resvg's rasterisation of that SVG,
 // for image viewers and the artifact list). Both written atomically.
+import { createRequire } from 'node:module';
 import { Resvg } from '@resvg/resvg-js';
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type * as Vega from 'vega';
+import type * as VegaLite from 'vega-lite';
 import { writeFileAtomic } from '../util/atomic.ts';
+
+// vega (~0.3 s to load) and vega-lite (~0.5 s) are loaded when first drawn with, not when this
+// module is imported: whoever imports synthesis or training without drawing pays nothing, and
+// `vcpipe say` (attention and mel pictures, no loss chart) never loads vega-lite.
+const require = createRequire(import.meta.url);
+let vegaModule: typeof Vega | undefined;
+let vegaLiteModule: typeof VegaLite | undefined;
+export const loadVega = (): typeof Vega => (vegaModule ??= require('vega') as typeof Vega);
+const loadVegaLite = (): typeof VegaLite => (vegaLiteModule ??= require('vega-lite') as typeof VegaLite);
 
 /**
  * Font families in order of preference: DejaVu ships with Debian (and chromium's dependencies),
@@ -22,7 +32,6 @@ interface SvgStringRenderer {
   render(scene: unknown): SvgStringRenderer;
   svg(): string;
 }
-const { SVGStringRenderer } = vega as unknown as { SVGStringRenderer: new (loader: vega.Loader) => SvgStringRenderer };
 
 interface SceneNode {
   marktype?: string;
@@ -49,7 +58,9 @@ function preloadImages(node: SceneNode): void {
  * and `_viewHeight`, not in vega's public API), its offset the plot's origin, as `view.toSVG()`
  * uses them; test/plots asserts both give the same SVG.
  */
-export function svgOf(spec: vega.Spec): string {
+export function svgOf(spec: Vega.Spec): string {
+  const vega = loadVega();
+  const { SVGStringRenderer } = vega as unknown as { SVGStringRenderer: new (loader: Vega.Loader) => SvgStringRenderer };
   const view = new vega.View(vega.parse(spec), { renderer: 'none' }).run();
   // The typings describe the scenegraph's items, not its root.
   const { root } = view.scenegraph() as unknown as { root: SceneNode };
@@ -66,10 +77,10 @@ export function svgOf(spec: vega.Spec): string {
 }
 
 /** A Vega-Lite spec compiled to vega. */
-export const vegaOf = (spec: TopLevelSpec): vega.Spec => compile(spec).spec;
+export const vegaOf = (spec: VegaLite.TopLevelSpec): Vega.Spec => loadVegaLite().compile(spec).spec;
 
 /** Writes `pngPath` and the SVG beside it. */
-export function writeChart(pngPath: string, spec: vega.Spec): void {
+export function writeChart(pngPath: string, spec: Vega.Spec): void {
   const svg = svgOf(spec);
   // imageRendering 1: scale images without smoothing (vega's `smooth: false` in CSS, which resvg ignores).
   const png = new Resvg(svg, { font: { loadSystemFonts: true }, background: 'white', imageRendering: 1 }).render().asPng();
