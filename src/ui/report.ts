@@ -159,7 +159,7 @@ function stepsTable(steps: ReportStep[]): string {
  * An SVG to inline: its ids (vega's gradients, numbered per process) prefixed with `scope` so two
  * charts on the page cannot take each other's.
  */
-export function scopedSvg(svg: string, scope: string): string {
+function scopedSvg(svg: string, scope: string): string {
   const ids = [...svg.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]);
   let out = svg.replace(/^<\?xml[^>]*>\s*/, '');
   for (const id of new Set(ids)) {
@@ -195,7 +195,7 @@ function commonDir(paths: string[]): string {
 }
 
 /** Of a long series: the first, three between and the last. */
-export function shownOf<T>(items: T[]): { shown: T[]; rest: T[] } {
+function shownOf<T>(items: T[]): { shown: T[]; rest: T[] } {
   if (items.length <= 5) return { shown: items, rest: [] };
   const picks = new Set([0, 1, 2, 3].map((k) => Math.round((k * (items.length - 1)) / 4)).concat(items.length - 1));
   return { shown: items.filter((_, i) => picks.has(i)), rest: items.filter((_, i) => !picks.has(i)) };
