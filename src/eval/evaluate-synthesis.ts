@@ -15,6 +15,7 @@ import { readCorpus, type CorpusUtterance } from '../data/corpus-manifest.ts';
 import { readSynthesis } from '../synthesis/synthesis-index.ts';
 import { recognize, recognizerMissing } from './recognizer.ts';
 import { signalSanity } from './signal-sanity.ts';
+import type { EvaluatedSentence, EvaluationDoc } from './evaluation-doc.ts';
 import { compareVoices, voiceProfile } from './voice-profile.ts';
 import { corpusWer, wordEditDistance, wordsOf } from './wer.ts';
 
@@ -68,7 +69,7 @@ export async function evaluateSynthesis(ctx: EvaluateContext): Promise<void> {
   }
 
   const summary: Record<string, number | string | boolean> = { sentences: rows.length };
-  const perSentence: Record<string, unknown>[] = rows.map((r) => ({ ...r }));
+  const perSentence: EvaluatedSentence[] = rows.map((r, i) => ({ ...r, ...(references[i] ? { reference_id: references[i]!.id } : {}) }));
   const recognizerNote = p.recognizer === 'none' ? 'recogniser switched off (recognizer: none)' : await recognizerMissing();
   if (recognizerNote) {
     ctx.warn(`evaluate: word error rate skipped — ${recognizerNote}`);
@@ -119,7 +120,8 @@ export async function evaluateSynthesis(ctx: EvaluateContext): Promise<void> {
     ctx.metric('closer_to_target', similarity.closerToTarget ? 1 : 0);
   }
 
-  writeJsonAtomic(join(ctx.outDir, 'evaluation.json'), { kind: 'evaluation', speaker: synth.speaker, summary, similarity, sentences: perSentence });
+  const doc: EvaluationDoc = { kind: 'evaluation', speaker: synth.speaker, summary, similarity, sentences: perSentence };
+  writeJsonAtomic(join(ctx.outDir, 'evaluation.json'), doc);
   writeFileAtomic(join(ctx.outDir, 'evaluation.md'), markdown(summary, similarity, perSentence, fmt));
   ctx.artifact(join(ctx.outDir, 'evaluation.md'), 'table', 'evaluation');
   ctx.log(
@@ -131,8 +133,8 @@ export async function evaluateSynthesis(ctx: EvaluateContext): Promise<void> {
 
 function markdown(
   summary: Record<string, number | string | boolean>,
-  similarity: { f0Semitones: { target: number; base: number }; cepstralDistance: { target: number; base: number }; closerToTarget: boolean } | undefined,
-  sentences: Record<string, unknown>[],
+  similarity: EvaluationDoc['similarity'],
+  sentences: EvaluatedSentence[],
   f: (v: number | undefined, d?: number) => string,
 ): string {
   const lines = ['# Evaluation', '', '| measure | value |', '|---|---|'];
@@ -143,6 +145,6 @@ function markdown(
     lines.push(`| mean mel-cepstrum, euclidean | ${f(similarity.cepstralDistance.target, 2)} | ${f(similarity.cepstralDistance.base, 2)} |`);
   }
   lines.push('', '| sentence | heard | WER | s/char |', '|---|---|---|---|');
-  for (const s of sentences) lines.push(`| ${s.text} | ${s.hypothesis ?? '–'} | ${f(s.wer as number | undefined, 2)} | ${f(s.secondsPerChar as number, 3)} |`);
+  for (const s of sentences) lines.push(`| ${s.text} | ${s.hypothesis ?? '–'} | ${f(s.wer, 2)} | ${f(s.secondsPerChar, 3)} |`);
   return lines.join('\n') + '\n';
 }

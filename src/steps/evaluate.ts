@@ -21,7 +21,8 @@ const paramsSchema: JsonSchema = {
 
 export const evaluateStep: StepKind<EvaluateParams> = {
   kind: 'evaluate',
-  version: 1,
+  // 2: evaluation.json names each sentence's teacher utterance (reference_id).
+  version: 2,
   description: 'Judge synthesised speech: recogniser WER (vs the teacher), speaker similarity, signal sanity',
   paramsSchema,
   run: async (ctx) => (await import('../eval/evaluate-synthesis.ts')).evaluateSynthesis(ctx),

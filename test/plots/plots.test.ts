@@ -3,16 +3,11 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
-import {
-  writeAlignmentPng,
-  writeSpectrogramPairPng,
-  writeSpectrogramPng,
-  writeLossCurvesPng,
-  heatColour,
-  SERIES_COLOURS,
-  fitTitle,
-} from '../../src/plots/plots.ts';
-import { textWidth } from '../../src/plots/font.ts';
+import * as vega from 'vega';
+import { writeAlignmentPng, writeSpectrogramPng, writeLossCurvesPng } from '../../src/plots/plots.ts';
+import { heatColour, heatmapSpec } from '../../src/plots/heatmap.ts';
+import { lossCurvesSpec, SERIES_COLOURS } from '../../src/plots/loss-curves.ts';
+import { svgOf } from '../../src/plots/render.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'vcpipe-plots-'));
 
@@ -20,37 +15,43 @@ function decode(path: string): PNG {
   return PNG.sync.read(readFileSync(path));
 }
 
-function pixel(png: PNG, x: number, y: number): [number, number, number] {
+function pixel(png: PNG, x: number, y: number): number[] {
   const i = (y * png.width + x) * 4;
   return [png.data[i], png.data[i + 1], png.data[i + 2]];
-}
-
-function same(a: readonly number[], b: readonly number[]): boolean {
-  return a[0] === b[0] && a[1] === b[1] && a[2] === b[2];
 }
 
 /** Number of dark (text-coloured) pixels in a rectangle. */
 function darkPixels(png: PNG, x0: number, y0: number, x1: number, y1: number): number {
   let n = 0;
-  for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) if (pixel(png, x, y).every((v) => v < 60)) n++;
+  for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) if (pixel(png, x, y).every((v) => v < 90)) n++;
   return n;
 }
 
-/** Bounding box of the pixels of one exact colour. */
-function colourBox(png: PNG, colour: readonly number[]): { x0: number; y0: number; x1: number; y1: number; count: number } {
-  const box = { x0: Infinity, y0: Infinity, x1: -1, y1: -1, count: 0 };
-  for (let y = 0; y < png.height; y++) {
-    for (let x = 0; x < png.width; x++) {
-      if (!same(pixel(png, x, y), colour)) continue;
-      box.count++;
-      box.x0 = Math.min(box.x0, x);
-      box.y0 = Math.min(box.y0, y);
-      box.x1 = Math.max(box.x1, x);
-      box.y1 = Math.max(box.y1, y);
-    }
-  }
-  return box;
+/** The texts of an SVG, in document order. */
+const textsOf = (svg: string) => [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+
+/** Where vega put the plot area: the translate of the chart's top group. */
+function plotOrigin(svg: string): { x: number; y: number } {
+  const [, x, y] = /<g fill="none" stroke-miterlimit="10" transform="translate\((\d+),(\d+)\)">/.exec(svg)!;
+  return { x: Number(x), y: Number(y) };
 }
+
+/** vega numbers its gradients from a counter shared by every chart of the process. */
+const sameGradients = (svg: string) => svg.replace(/gradient_\d+/g, 'gradient');
+
+describe('svgOf', () => {
+  it("draws synchronously exactly what vega's own asynchronous toSVG draws", async () => {
+    const matrix = new Float32Array(12 * 30).map((_, i) => (i % 7) / 6);
+    const specs = [
+      heatmapSpec({ values: matrix, rows: 12, cols: 30, lo: 0, hi: 1 }, { title: 'a', subtitle: 'step 3', x: 'x', y: 'y', colour: 'c' }, 8, 8),
+      lossCurvesSpec({ loss: [1, 2, 3].map((s) => ({ step: s, value: 1 / s })) }, 'loss'),
+    ];
+    for (const spec of specs) {
+      const theirs = await new vega.View(vega.parse(spec), { renderer: 'none' }).toSVG();
+      expect(sameGradients(svgOf(spec))).toBe(sameGradients(theirs));
+    }
+  });
+});
 
 describe('writeAlignmentPng', () => {
   const rows = 20;
@@ -61,31 +62,37 @@ describe('writeAlignmentPng', () => {
   const path = join(dir, 'alignment.png');
   writeAlignmentPng(path, matrix, rows, cols, { title: 'Alignment', step: 1200 });
   const png = decode(path);
-  const bright = heatColour(1);
+  const svg = readFileSync(join(dir, 'alignment.svg'), 'utf8');
+  const origin = plotOrigin(svg);
+  const bright = heatColour(1, 0, 1);
 
-  it('sizes the picture from the matrix plus margins', () => {
-    // 40 columns -> 8 px each (capped), 20 rows -> 8 px each, margins 56+16 and 34+40.
-    expect(png.width).toBe(56 + 40 * 8 + 16);
-    expect(png.height).toBe(34 + 20 * 8 + 40);
+  it('writes an SVG beside the PNG with the title, the step and both axes titled', () => {
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(textsOf(svg)).toEqual(expect.arrayContaining(['Alignment', 'step 1200', 'decoder frame', 'text position', 'weight']));
+    // 8 px a cell: 40 columns, 20 rows.
+    expect(svg).toMatch(/<image xlink:href="data:image\/png;base64,[^"]+" transform="translate\(0,0\)" width="320" height="160"/);
   });
 
-  it('puts the bright cells on the diagonal, text position 0 at the bottom', () => {
-    const box = colourBox(png, bright);
-    expect(box.count).toBe(rows * 2 * 64);
+  it('puts the bright cells on the diagonal in the PNG, text position 0 at the bottom', () => {
+    expect(png.width).toBeGreaterThan(320 + 40);
     for (let r = 0; r < rows; r++) {
-      const y = 34 + (rows - 1 - r) * 8 + 4;
       for (let c = 0; c < cols; c++) {
-        const isBright = same(pixel(png, 56 + c * 8 + 4, y), bright);
-        expect(isBright, `row ${r} col ${c}`).toBe(c === 2 * r || c === 2 * r + 1);
+        const [x, y] = [origin.x + c * 8 + 4, origin.y + (rows - 1 - r) * 8 + 4];
+        expect(pixel(png, x, y), `row ${r} col ${c}`).toEqual(c === 2 * r || c === 2 * r + 1 ? bright : heatColour(0, 0, 1));
       }
     }
   });
 
-  it('draws the title and the axis labels', () => {
-    expect(darkPixels(png, 56, 0, png.width, 34)).toBeGreaterThan(200);
-    // The x-axis label below the tick numbers, the y-axis label down the left edge.
-    expect(darkPixels(png, 56, 34 + 160 + 16, png.width, png.height)).toBeGreaterThan(40);
-    expect(darkPixels(png, 0, 34, 14, 34 + 160)).toBeGreaterThan(40);
+  it('draws the cells sharp: each is one flat 8×8 block, not blurred into its neighbours', () => {
+    // The corners of the bright cell at row 0, column 0 and of the dark cell beside it at column 2.
+    const top = origin.y + (rows - 1) * 8;
+    for (const [dx, dy] of [[0, 0], [7, 0], [0, 7], [15, 7]]) expect(pixel(png, origin.x + dx, top + dy)).toEqual(bright);
+    expect(pixel(png, origin.x + 16, top + 7)).toEqual(heatColour(0, 0, 1));
+  });
+
+  it('renders the text into the PNG', () => {
+    expect(darkPixels(png, 0, 0, png.width, origin.y)).toBeGreaterThan(150); // title and step
+    expect(darkPixels(png, 0, origin.y + 160 + 4, png.width, png.height)).toBeGreaterThan(150); // ticks and axis title
   });
 
   it('rejects a matrix of the wrong size', () => {
@@ -97,34 +104,20 @@ describe('writeAlignmentPng', () => {
   });
 });
 
-describe('mel spectrogram pictures', () => {
-  const frames = 50;
-  const bands = 20;
-  const ramp = new Float32Array(frames * bands);
-  for (let f = 0; f < frames; f++) for (let b = 0; b < bands; b++) ramp[f * bands + b] = b / (bands - 1);
-
-  it('stacks predicted above target with one colour scale', () => {
-    const path = join(dir, 'pair.png');
-    writeSpectrogramPairPng(path, ramp, new Float32Array(frames * bands), frames, bands, { title: 'Mel', step: 3 });
-    const png = decode(path);
-    const cell = 8;
-    expect(png.width).toBe(56 + frames * cell + 16);
-    const panel = 14 + bands * cell + 40;
-    expect(png.height).toBe(34 + 2 * panel);
-    // Predicted: highest band (drawn at the top) is the brightest colour; target is all zeros (darkest).
-    const predictedTop = 34 + 14;
-    expect(pixel(png, 60, predictedTop + 2)).toEqual(heatColour(1));
-    expect(pixel(png, 60, predictedTop + bands * cell - 2)).toEqual(heatColour(0));
-    expect(pixel(png, 60, predictedTop + panel + 2)).toEqual(heatColour(0));
-    expect(darkPixels(png, 56, 0, png.width, 30)).toBeGreaterThan(100);
-  });
-
-  it('draws one synthesised mel', () => {
+describe('writeSpectrogramPng', () => {
+  it('draws mel band 0 at the bottom, frames across, on one colour scale from the lowest to the highest value', () => {
+    const frames = 50;
+    const bands = 20;
+    const ramp = new Float32Array(frames * bands);
+    for (let f = 0; f < frames; f++) for (let b = 0; b < bands; b++) ramp[f * bands + b] = -80 + (60 * b) / (bands - 1);
     const path = join(dir, 'mel.png');
     writeSpectrogramPng(path, ramp, frames, bands, { title: 'Synthesis' });
+    const svg = readFileSync(join(dir, 'mel.svg'), 'utf8');
+    expect(textsOf(svg)).toEqual(expect.arrayContaining(['Synthesis', 'frame', 'mel band']));
     const png = decode(path);
-    expect(png.height).toBe(34 + bands * 8 + 40);
-    expect(pixel(png, 60, 36)).toEqual(heatColour(1));
+    const origin = plotOrigin(svg);
+    expect(pixel(png, origin.x + 3, origin.y + 3)).toEqual(heatColour(1, 0, 1)); // top band: -20, the highest
+    expect(pixel(png, origin.x + frames * 8 - 3, origin.y + bands * 8 - 3)).toEqual(heatColour(0, 0, 1));
   });
 });
 
@@ -136,60 +129,44 @@ describe('writeLossCurvesPng', () => {
     att: Array.from({ length: 50 }, (_, i) => ({ step: i * 100, value: 0.01 + i * 0.001 })),
   };
   writeLossCurvesPng(path, series, { title: 'Text2Mel loss' });
-  const png = decode(path);
+  const svg = readFileSync(join(dir, 'loss.svg'), 'utf8');
 
-  /** Mean y of the pixels of `colour` in each column inside the plot area (legend excluded). */
-  function curve(colour: readonly number[]): Map<number, number> {
-    const out = new Map<number, number>();
-    for (let x = 70; x < 600; x++) {
-      const ys: number[] = [];
-      for (let y = 34; y < png.height - 40; y++) if (same(pixel(png, x, y), colour)) ys.push(y);
-      if (ys.length) out.set(x, ys.reduce((a, b) => a + b, 0) / ys.length);
-    }
-    return out;
+  /** The points of the line drawn in `colour`, in SVG coordinates (y grows downwards). */
+  function line(colour: string): { x: number; y: number }[] {
+    const d = new RegExp(`<path d="(M[^"]+)" stroke="${colour}"`).exec(svg)![1];
+    return d
+      .slice(1)
+      .split('L')
+      .map((p) => p.split(',').map(Number))
+      .map(([x, y]) => ({ x, y }));
   }
 
-  it('is 800×480 with a title', () => {
-    expect([png.width, png.height]).toEqual([800, 480]);
-    expect(darkPixels(png, 56, 0, 400, 30)).toBeGreaterThan(100);
+  it('titles the chart and both axes, and names each term in the legend', () => {
+    expect(textsOf(svg)).toEqual(expect.arrayContaining(['Text2Mel loss', 'step', 'loss (log scale)', 'l1', 'bd', 'att']));
+    const png = decode(path);
+    expect(png.width).toBeGreaterThan(640);
   });
 
-  it('draws a decreasing loss as a falling curve, a constant one flat, a rising one climbing', () => {
-    const falling = [...curve(SERIES_COLOURS[0]).values()];
-    const flat = [...curve(SERIES_COLOURS[1]).values()];
-    const rising = [...curve(SERIES_COLOURS[2]).values()];
-    expect(falling.length).toBeGreaterThan(400);
-    for (let i = 1; i < falling.length; i++) expect(falling[i]).toBeGreaterThanOrEqual(falling[i - 1] - 0.5);
-    expect(Math.max(...flat) - Math.min(...flat)).toBeLessThanOrEqual(1);
-    for (let i = 1; i < rising.length; i++) expect(rising[i]).toBeLessThanOrEqual(rising[i - 1] + 0.5);
-  });
-
-  it('is straight on a log scale for an exponential decay', () => {
-    const falling = curve(SERIES_COLOURS[0]);
-    const xs = [...falling.keys()];
-    const a = falling.get(xs[0])!;
-    const mid = falling.get(xs[Math.floor(xs.length / 2)])!;
-    const b = falling.get(xs[xs.length - 1])!;
-    expect(Math.abs(mid - (a + b) / 2)).toBeLessThan(3);
-  });
-
-  it('draws a legend swatch for each term', () => {
-    for (const colour of SERIES_COLOURS.slice(0, 3)) {
-      const box = colourBox(png, colour);
-      expect(box.x1).toBeGreaterThan(700);
+  it('draws a falling loss falling, a constant one flat and a rising one climbing, in the legend colours', () => {
+    const [falling, flat, rising] = SERIES_COLOURS.slice(0, 3).map(line);
+    for (const points of [falling, flat, rising]) expect(points).toHaveLength(50);
+    for (let i = 1; i < 50; i++) {
+      expect(falling[i].y).toBeGreaterThan(falling[i - 1].y);
+      expect(flat[i].y).toBeCloseTo(flat[0].y, 6);
+      expect(rising[i].y).toBeLessThan(rising[i - 1].y);
     }
   });
-});
 
-describe('titles', () => {
-  it('drop to the small font rather than run off the picture, and are cut with ... only when even that is too wide', () => {
-    const title = 'attention (first validation utterance)  step 8000';
-    expect(fitTitle(title, 2000)).toEqual({ text: title, scale: 2 });
-    expect(fitTitle(title, 512)).toEqual({ text: title, scale: 1 }); // the step number stays visible
-    const cut = fitTitle(title, 200);
-    expect(cut.scale).toBe(1);
-    expect(cut.text.endsWith('...')).toBe(true);
-    expect(title.startsWith(cut.text.slice(0, -3))).toBe(true);
-    expect(textWidth(cut.text)).toBeLessThanOrEqual(200);
+  it('is straight on the log scale for an exponential decay', () => {
+    const falling = line(SERIES_COLOURS[0]);
+    const [a, mid, b] = [falling[0], falling[24], falling[48]];
+    expect(mid.y).toBeCloseTo((a.y + b.y) / 2, 3);
+  });
+
+  it('leaves out points a log axis cannot show instead of failing', () => {
+    const odd = join(dir, 'odd.png');
+    writeLossCurvesPng(odd, { loss: [{ step: 0, value: 0 }, { step: 1, value: Number.NaN }, { step: 2, value: 1 }, { step: 3, value: 0.5 }] }, { title: 't' });
+    const oddSvg = readFileSync(join(dir, 'odd.svg'), 'utf8');
+    expect(/<path d="M([^"]+)" stroke="#1f77b4"/.exec(oddSvg)![1].split('L')).toHaveLength(2);
   });
 });

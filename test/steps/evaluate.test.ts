@@ -57,6 +57,9 @@ describe('evaluate step', () => {
     expect(result.summary.median_f0).toBeGreaterThan(140);
     expect(result.sentences).toHaveLength(4);
     expect(result.sentences[0].hypothesis.length).toBeGreaterThan(0);
+    // Each sentence names the teacher's utterance of it, for the report's side-by-side players.
+    const teacher = readCorpus(slt).utterances;
+    expect(result.sentences.map((s: { text: string; reference_id: string }) => teacher.find((u) => u.id === s.reference_id)?.text)).toEqual(SENTENCES);
     expect(readFileSync(join(ctx.outDir, 'evaluation.md'), 'utf8')).toMatch(/\| wer \| 0\.\d{3} \|/);
     expect(ctx.metrics.map((m) => m.name)).toEqual(expect.arrayContaining(['wer', 'reference_wer', 'closer_to_target']));
 
