@@ -14,7 +14,7 @@ import type { StartMode } from './plan.ts';
  * entry's own manifest (top level) stays behind; a step's files of that name deeper down (each
  * training checkpoint has one) are its outputs and come along.
  */
-function linkTree(from: string, to: string, top = true): void {
+export function linkTree(from: string, to: string, top = true): void {
   mkdirSync(to, { recursive: true });
   for (const d of readdirSync(from, { withFileTypes: true })) {
     if (top && d.name === 'manifest.json') continue;
@@ -46,10 +46,15 @@ export function prepareWorkDir(cache: CacheLayout, key: string, start: StartMode
 }
 
 export function publish(cache: CacheLayout, record: BuildRecord): void {
+  publishDir(cache, cache.work(record.key), record);
+}
+
+/** Publishes `dir` (on the cache's file system) as the entry of record.key, replacing an older one. */
+export function publishDir(cache: CacheLayout, dir: string, record: BuildRecord): void {
   const entry = cache.entry(record.key);
   mkdirSync(cache.entriesDir, { recursive: true });
   const old = existsSync(entry) ? moveToTrash(cache, entry) : undefined;
-  renameSync(cache.work(record.key), entry);
+  renameSync(dir, entry);
   writeJsonAtomic(cache.manifest(record.key), record);
   if (old) rmSync(old, { recursive: true, force: true });
 }
