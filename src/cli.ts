@@ -38,7 +38,7 @@ const COMMANDS: Record<string, Command> = {
   step: {
     load: async () => (await import('./commands/step.ts')).stepCommand,
     files: 'many',
-    options: { key: { type: 'string' }, store: { type: 'string' }, job: { type: 'string' }, json: { type: 'boolean' }, plain: { type: 'boolean' } },
+    options: { key: { type: 'string' }, store: { type: 'string' }, job: { type: 'string' }, 'save-every': { type: 'string' }, json: { type: 'boolean' }, plain: { type: 'boolean' } },
   },
   export: {
     load: async () => (await import('./commands/export.ts')).exportCommand,
@@ -109,6 +109,7 @@ export async function main(argv: string[]): Promise<number> {
       job: v.job as string | undefined,
       image: v.image as string | undefined,
       projectDir: v['project-dir'] as string | undefined,
+      saveEvery: v['save-every'] as string | undefined,
       out,
       err,
     });

@@ -87,11 +87,11 @@ get a retryStrategy (a retried pod resumes from the checkpoints saved in the sto
 pipeline's timeout: (seconds) becomes activeDeadlineSeconds. --project-dir: the pipeline's
 folder inside the image (default: its path relative to here, e.g. pipelines). Prints the
 workflow, or writes it to --out.`,
-  step: `Usage: vcpipe step <name> --key KEY --store URL --job JSON [--cache DIR] [--json]
+  step: `Usage: vcpipe step <name> --key KEY --store URL --job JSON [--save-every SECONDS] [--cache DIR] [--json]
 
 Runs one step of an exported workflow: fetches its inputs by cache key from the store into the
 local cache folder (its mirror), runs the step as vcpipe run would, saves its work dir to the
-store at every checkpoint and publishes the entry. Already in the store: a cache hit, nothing runs.
+store every --save-every seconds (default 60) and publishes the entry. Already in the store: a cache hit, nothing runs.
 Two runs publishing one entry: the first wins. SIGINT/SIGTERM: the step checkpoints, its work is
 saved for a retry (on any machine), exit 130.`,
   graph: `Usage: vcpipe graph <pipeline.yaml>

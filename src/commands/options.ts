@@ -28,6 +28,8 @@ export interface CliOptions {
   job?: string;
   image?: string;
   projectDir?: string;
+  /** `step --save-every SECONDS`. */
+  saveEvery?: string;
   out: (line: string) => void;
   err: (line: string) => void;
 }

@@ -17,6 +17,8 @@ export async function stepCommand(o: CliOptions): Promise<number> {
   for (const [flag, value] of [['--key', o.key], ['--store', o.store], ['--job', o.job]] as const) {
     if (value === undefined) throw new UserError(`step: ${flag} is required (see vcpipe step --help)`);
   }
+  const saveEvery = o.saveEvery === undefined ? 60 : Number(o.saveEvery);
+  if (!(saveEvery > 0)) throw new UserError(`step: --save-every must be a number of seconds > 0, got '${o.saveEvery}'`);
   const job = parseStoreJob(o.job!, o.key!);
   if (job.name !== name) throw new UserError(`step: the job is for step '${job.name}', not '${name}'`);
   const store = openStore(o.store, o.cacheDir);
@@ -27,7 +29,7 @@ export async function stepCommand(o: CliOptions): Promise<number> {
   const onTerm = () => stop.request();
   process.on('SIGTERM', onTerm);
   try {
-    const outcome = await runStoreJob(job, store, (e) => reporter.onEvent(e), stop);
+    const outcome = await runStoreJob(job, store, { emit: (e) => reporter.onEvent(e), stop, saveEvery: saveEvery * 1000 });
     return outcome === 'interrupted' ? 130 : 0;
   } catch (err) {
     if (!(err instanceof StepFailed)) throw err;

@@ -12,7 +12,19 @@ import { resolve } from 'node:path';
 
 export type StoreJobOutcome = 'cached' | 'published' | 'exists' | 'interrupted';
 
-export async function runStoreJob(job: StoreJob, store: Store, emit: (e: RunEvent) => void, stop: StopRequests): Promise<StoreJobOutcome> {
+export interface StoreJobOptions {
+  emit: (e: RunEvent) => void;
+  /** The first request stops the step cleanly (it checkpoints), the second kills it. */
+  stop: StopRequests;
+  /**
+   * Milliseconds between saves of the running step's work dir to the store, so a machine that dies
+   * without warning (kill -9, an evicted pod) costs at most this much training. Also saved when the
+   * step announces a checkpoint, stops or fails.
+   */
+  saveEvery: number;
+}
+
+export async function runStoreJob(job: StoreJob, store: Store, { emit, stop, saveEvery }: StoreJobOptions): Promise<StoreJobOutcome> {
   const { name, record } = job;
   const say = (level: 'info' | 'warn', message: string) => emit({ type: 'log', step: name, level, message, time: Date.now() });
   if ((await store.lookup(record.key))?.outputId === record.outputId && (await store.fetch(record.key))) {
@@ -40,8 +52,10 @@ export async function runStoreJob(job: StoreJob, store: Store, emit: (e: RunEven
     job.resources.cpu,
   );
   const unsubscribe = stop.subscribe((count) => (count === 1 ? proc.interrupt() : proc.kill()));
+  const timer = setInterval(() => void save(), saveEvery);
   try {
     const outcome = await proc.done;
+    clearInterval(timer);
     await saving;
     if (outcome === 'interrupted') {
       await save();
@@ -58,6 +72,7 @@ export async function runStoreJob(job: StoreJob, store: Store, emit: (e: RunEven
     await save();
     throw err;
   } finally {
+    clearInterval(timer);
     unsubscribe();
   }
 }

@@ -17,6 +17,9 @@ export interface TreeListing {
 /** Per-process memo of the files already stored: an unchanged file (same size, mtime, inode) is not copied again. */
 export type StoredFiles = Map<string, { size: number; mtimeMs: number; ino: number; hash: string }>;
 
+/** Temp files and dirs of atomic writes (src/util/atomic.ts, checkpoints): never part of a tree. */
+const TEMP = /^\..*\.tmp$/;
+
 export class BlobDir {
   constructor(readonly root: string) {}
 
@@ -42,24 +45,33 @@ export class BlobDir {
   async storeTree(dir: string, memo: StoredFiles = new Map()): Promise<TreeListing> {
     const listing: TreeListing = { files: {}, dirs: [] };
     const walk = async (rel: string): Promise<void> => {
-      for (const d of readdirSync(join(dir, rel), { withFileTypes: true })) {
+      let entries;
+      try {
+        entries = readdirSync(join(dir, rel), { withFileTypes: true });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT' && rel) return;
+        throw err;
+      }
+      for (const d of entries) {
         const r = rel ? `${rel}/${d.name}` : d.name;
-        if (!rel && d.name === 'manifest.json') continue;
+        if ((!rel && d.name === 'manifest.json') || TEMP.test(d.name)) continue;
         if (d.isDirectory()) {
           listing.dirs.push(r);
           await walk(r);
           continue;
         }
         const path = join(dir, r);
-        const st = statSync(path);
-        const known = memo.get(path);
-        if (known && known.size === st.size && known.mtimeMs === st.mtimeMs && known.ino === st.ino && this.has(known.hash)) {
-          listing.files[r] = known.hash;
-          continue;
+        try {
+          const st = statSync(path);
+          const known = memo.get(path);
+          const unchanged = known && known.size === st.size && known.mtimeMs === st.mtimeMs && known.ino === st.ino && this.has(known.hash);
+          const hash = unchanged ? known.hash : await this.put(path);
+          memo.set(path, { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, hash });
+          listing.files[r] = hash;
+        } catch (err) {
+          // Removed while a running step is being saved (an old checkpoint pruned): not part of it.
+          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
         }
-        const hash = await this.put(path);
-        memo.set(path, { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, hash });
-        listing.files[r] = hash;
       }
     };
     await walk('');
