@@ -28,6 +28,10 @@ export async function exportCommand(o: CliOptions): Promise<number> {
   for (const s of plan.steps) {
     if (shared && (await shared.lookup(s.build.key))?.outputId === s.build.outputId) cached.set(s.name, s.build.key);
   }
+  if (cached.size === plan.steps.length) {
+    o.err(`vcpipe: every step of ${file} is in ${url} already: nothing to export`);
+    return 0;
+  }
   const image = o.image ?? 'vcpipe:latest';
   const workflow = argoWorkflow(plan, { image, store: url, cached: new Set(cached.keys()), projectDir: o.projectDir });
   const doc = new Document(workflow);
