@@ -2,7 +2,7 @@
 // src/export/argo-workflow.ts). Steps already in the store, when it is readable from here (a
 // shared directory), are left out and named in a comment.
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Document } from 'yaml';
 import { UserError } from '../errors.ts';
 import { argoWorkflow, STORE_CLAIM } from '../export/argo-workflow.ts';
@@ -23,7 +23,7 @@ export async function exportCommand(o: CliOptions): Promise<number> {
   // A plain path means a shared directory; the workflow names it as an absolute file:// URL.
   const given = o.store ?? DEFAULT_STORE;
   const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(given) ? given : pathToFileURL(resolve(given)).href;
-  const shared = url.startsWith('file://') ? new SharedDirStore(new URL(url).pathname, o.cacheDir) : undefined;
+  const shared = url.startsWith('file://') ? new SharedDirStore(fileURLToPath(url), o.cacheDir) : undefined;
   const cached = new Map<string, string>();
   for (const s of plan.steps) {
     if (shared && (await shared.lookup(s.build.key))?.outputId === s.build.outputId) cached.set(s.name, s.build.key);

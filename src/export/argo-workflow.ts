@@ -1,6 +1,7 @@
 // A plan compiled to one Argo Workflow: a DAG template with a task per step that runs, each a
 // container running `vcpipe step` with its self-contained job (src/runner/store-job.ts). Steps
 // whose output is in the store already are left out; the tasks that need them fetch it by key.
+import { fileURLToPath } from 'node:url';
 import type { IWorkflow } from '@kubernetes-models/argo-workflows/argoproj.io/v1alpha1/Workflow';
 import type { Plan, StepPlan } from '../runner/plan.ts';
 import { storeJobOf } from '../runner/store-job.ts';
@@ -36,7 +37,7 @@ export function argoWorkflow(plan: Plan, opts: ArgoExportOptions): IWorkflow {
     while ([...names.values()].includes(name)) name = `${name}-x`;
     names.set(s.name, name);
   }
-  const storePath = opts.store.startsWith('file://') ? new URL(opts.store).pathname : undefined;
+  const storePath = opts.store.startsWith('file://') ? fileURLToPath(opts.store) : undefined;
   const templates = running.map((s) => {
     const job = storeJobOf(plan, s.name, opts.projectDir);
     return {

@@ -27,7 +27,7 @@ export interface StoreJobOptions {
 export async function runStoreJob(job: StoreJob, store: Store, { emit, stop, saveEvery }: StoreJobOptions): Promise<StoreJobOutcome> {
   const { name, record } = job;
   const say = (level: 'info' | 'warn', message: string) => emit({ type: 'log', step: name, level, message, time: Date.now() });
-  if ((await store.lookup(record.key))?.outputId === record.outputId && (await store.fetch(record.key))) {
+  if ((await store.lookup(record.key))?.outputId === record.outputId) {
     emit({ type: 'step', step: name, state: 'cached', reason: `cached: ${record.key} is in ${store.url}`, time: Date.now() });
     return 'cached';
   }
@@ -64,7 +64,7 @@ export async function runStoreJob(job: StoreJob, store: Store, { emit, stop, sav
     }
     const result = await store.publish({ ...record, duration: (Date.now() - started) / 1000, finishedAt: new Date().toISOString() });
     if (result === 'exists') say('info', `another run published ${record.key} first; this copy was discarded`);
-    emit({ type: 'step', step: name, state: 'succeeded', output: await store.fetch(record.key), time: Date.now() });
+    emit({ type: 'step', step: name, state: 'succeeded', ...(result === 'published' ? { output: await store.fetch(record.key) } : {}), time: Date.now() });
     return result;
   } catch (err) {
     // A failed step keeps what it reached (checkpoints) for the retry.

@@ -61,8 +61,10 @@ export class SharedDirStore implements Store {
   private savedWorkPath = (key: string) => join(this.root, 'work', key, 'manifest.json');
   private readEntry = (key: string) => readJson<EntryManifest>(this.entryManifestPath(key));
 
+  /** A manifest whose blobs are not all there is no entry (blobs may have been evicted). */
   async lookup(key: string): Promise<BuildRecord | undefined> {
-    return this.readEntry(key)?.record;
+    const entry = this.readEntry(key);
+    return entry && this.blobs.complete(entry) ? entry.record : undefined;
   }
 
   async fetch(key: string): Promise<string | undefined> {

@@ -62,6 +62,7 @@ describe('shared-directory store', () => {
     await runStep(a, 'k2', 'x');
     await a.publish(record('k2'));
     rmSync(join(root, 'blobs'), { recursive: true });
+    expect(await b.lookup('k2')).toBeUndefined();
     expect(await b.fetch('k2')).toBeUndefined();
     await runStep(b, 'k2', 'y');
     expect(await b.publish(record('k2'))).toBe('published');
