@@ -3,7 +3,7 @@
 // hit that starts nothing; a step whose input is missing is refused; a training step stopped by
 // SIGTERM (how Kubernetes stops a pod) or killed resumes on another machine from its saved checkpoints.
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -52,6 +52,35 @@ describe('vcpipe step', { timeout: 180_000 }, () => {
     const wrongKey = await vcpipe(dir, ['step', 'source', '--key', 'abc', '--store', store, '--job', JSON.stringify(jobs.source)]);
     expect(wrongKey.exitCode).toBe(2);
     expect(wrongKey.stderr).toContain(`--key abc is not the job's key (${jobs.source!.record.key})`);
+  });
+
+  it('two machines running one step at once: the first publish wins, the second discards its copy', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vcpipe-step-race-'));
+    // Each run of the step waits until both have started, so both really compute and publish.
+    writeFileSync(join(dir, 'barrier.mjs'), `import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+const started = process.argv[2] + '/started.txt';
+appendFileSync(started, process.pid + '\\n');
+const until = Date.now() + 30000;
+while (readFileSync(started, 'utf8').trim().split('\\n').length < 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+writeFileSync('out.txt', String(process.pid));
+`);
+    writeFileSync(join(dir, 'p.yaml'), 'name: race\nsteps:\n  both:\n    kind: shell\n    with: { run: [node, "${projectDir}/barrier.mjs", "${projectDir}"], outputs: [out.txt] }\n');
+    const root = join(dir, 'store');
+    const job = (await jobsOf(dir, 'p.yaml')).both!;
+    const runs = await Promise.all(['a', 'b'].map((m) => vcpipe(dir, stepArgs(job, `file://${root}`, join(dir, m)))));
+    for (const r of runs) expect(r.exitCode, r.all).toBe(0);
+    const pids = readFileSync(join(dir, 'started.txt'), 'utf8').trim().split('\n');
+    expect(pids).toHaveLength(2);
+    const lost = runs.map((r) => r.stdout.includes('this copy was discarded'));
+    expect(lost.filter(Boolean)).toHaveLength(1);
+    expect(readdirSync(join(root, 'entries'))).toEqual([job.record.key]);
+    // The loser's mirror has no work dir left and, fetched, holds the winner's output.
+    const loser = new SharedDirStore(root, join(dir, lost[0] ? 'a' : 'b'));
+    expect(existsSync(loser.workDir(job.record.key))).toBe(false);
+    const winner = new SharedDirStore(root, join(dir, lost[0] ? 'b' : 'a'));
+    const published = readFileSync(join((await loser.fetch(job.record.key))!, 'out.txt'), 'utf8');
+    expect(pids).toContain(published);
+    expect(readFileSync(join((await winner.fetch(job.record.key))!, 'out.txt'), 'utf8')).toBe(published);
   });
 
   it('saves checkpoints to the store: after SIGTERM or kill -9, a retry on another machine resumes from them', async () => {
