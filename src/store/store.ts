@@ -27,7 +27,9 @@ export interface Store {
    * Prepares and returns workDir(key). 'fresh' empties it. Otherwise it holds the newest earlier
    * work there is: the local cache follows the planner's decision (resume an interrupted work dir,
    * continue a published entry); stores shared between machines also look for checkpoints another
-   * machine saved (saveWork) and for a published entry of another budget to continue.
+   * machine saved (saveWork) and for a published entry of another budget to continue. A planner
+   * that looked only at the local cache says 'fresh' also when it found nothing there: with a
+   * shared store pass 'fresh' only for a forced run, else 'resume' (as runStoreJob does).
    */
   prepareWork(key: string, start: StartMode): Promise<string>;
   /** Saves the work dir as it is now (training checkpoints), where a retry on another machine finds it. */

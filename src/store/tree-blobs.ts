@@ -2,7 +2,7 @@
 // blobs/sha256/<aa>/<hash> (skipped when that blob is there) and returns its listing (relative
 // path -> hash); fetching copies the blobs of a listing back into a directory. The hash is taken of
 // the copy, so a file that a running step appends to (step.log) is never stored under a wrong name.
-import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, type Dirent } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { hashFile } from '../util/hash.ts';
@@ -45,7 +45,7 @@ export class BlobDir {
   async storeTree(dir: string, memo: StoredFiles = new Map()): Promise<TreeListing> {
     const listing: TreeListing = { files: {}, dirs: [] };
     const walk = async (rel: string): Promise<void> => {
-      let entries;
+      let entries: Dirent[];
       try {
         entries = readdirSync(join(dir, rel), { withFileTypes: true });
       } catch (err) {
