@@ -98,6 +98,13 @@ describe('vcpipe export argo', { timeout: 240_000 }, () => {
     expect(set.exitCode, set.all).toBe(0);
     expect(readWorkflow(out).job('text2mel').params.steps).toBe(10);
     expect((await vcpipe(REPO, ['export', 'gcp', 'pipelines/lj.yaml'])).stderr).toContain("expected 'argo <pipeline.yaml>'");
+
+    // Step names become DNS labels for Argo; the command keeps the step's own name.
+    const demo = await vcpipe(REPO, ['export', 'argo', 'pipelines/demo.yaml', '--store', 's3://voices/demo', '--out', out, '--cache', join(tmp, 'cache')]);
+    expect(demo.exitCode, demo.all).toBe(0);
+    const wfDemo = readWorkflow(out);
+    expect(wfDemo.tasks.find((t) => t.name === 'evaluate')!.dependencies).toEqual(['speak', 'heldout-teacher']);
+    expect(wfDemo.template('heldout-teacher').container!.args.slice(0, 2)).toEqual(['step', 'heldout_teacher']);
   });
 
   it('leaves out what the store holds; its tasks run in order here give the entries of vcpipe run', async () => {
