@@ -22,6 +22,13 @@ export const STORE_CLAIM = 'vcpipe-store';
 /** Argo task and template names are DNS labels: lower case, digits and '-'. */
 export const argoName = (step: string) => step.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/^-+/, '').slice(0, 63) || 'step';
 
+const RETRY = {
+  limit: '3',
+  retryPolicy: 'Always' as const,
+  expression: 'lastRetry.exitCode != "2"',
+  backoff: { duration: '30s', factor: '2', maxDuration: '10m' },
+};
+
 function containerResources(s: StepPlan) {
   const cpu = String(s.resources.cpu ?? 1);
   const limits: Record<string, string> = { cpu };
@@ -42,8 +49,9 @@ export function argoWorkflow(plan: Plan, opts: ArgoExportOptions): IWorkflow {
     const job = storeJobOf(plan, s.name, opts.projectDir);
     return {
       name: names.get(s.name)!,
-      // A step with a budget trains and saves checkpoints to the store: a retried pod resumes from them.
-      ...(Object.keys(s.build.budget).length ? { retryStrategy: { limit: '3', retryPolicy: 'Always' as const, backoff: { duration: '30s', factor: '2', maxDuration: '10m' } } } : {}),
+      // A step with a budget trains and saves checkpoints to the store: a retried pod resumes from
+      // them. Exit 2 is bad input (a malformed job, an input missing from the store): not retried.
+      ...(Object.keys(s.build.budget).length ? { retryStrategy: RETRY } : {}),
       container: {
         name: 'main',
         image: opts.image,

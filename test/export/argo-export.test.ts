@@ -86,7 +86,7 @@ describe('vcpipe export argo', { timeout: 240_000 }, () => {
       const t = wf.template(s.name);
       expect(t.container!.args.slice(0, 6)).toEqual(['step', s.name, '--key', s.build.key, '--store', 's3://voices/lj']);
       expect(wf.job(s.name)).toMatchObject({ name: s.name, projectDir: 'pipelines', record: { key: s.build.key, outputId: s.build.outputId } });
-      expect(t.retryStrategy !== undefined).toBe(s.kind.startsWith('train-'));
+      expect(t.retryStrategy).toEqual(s.kind.startsWith('train-') ? { limit: '3', retryPolicy: 'Always', expression: 'lastRetry.exitCode != "2"', backoff: { duration: '30s', factor: '2', maxDuration: '10m' } } : undefined);
     }
     expect(wf.template('text2mel').container!.resources.limits['nvidia.com/gpu']).toBe('1');
     expect(wf.template('speak').container!.resources.limits).toEqual({ cpu: '1' });
