@@ -59,5 +59,5 @@ export function parseStoreJob(text: string, key: string): StoreJob {
     typeof job.backend === 'string' && job.params && typeof job.record?.key === 'string' && job.needs && typeof job.needs === 'object';
   if (!ok) throw new UserError('--job lacks name, kind, params, backend, projectDir, record or needs (write it with vcpipe export)');
   if (job.record.key !== key) throw new UserError(`--key ${key} is not the job's key (${job.record.key})`);
-  return job;
+  return { ...job, resources: job.resources ?? {} };
 }
