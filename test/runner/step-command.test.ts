@@ -12,6 +12,7 @@ import { planPipeline } from '../../src/runner/plan.ts';
 import { CacheLayout } from '../../src/runner/cache-layout.ts';
 import { storeJobOf, type StoreJob } from '../../src/runner/store-job.ts';
 import { SharedDirStore } from '../../src/store/shared-dir-store.ts';
+import { hashFileSync } from '../../src/util/hash.ts';
 import { REPO, events, fixture, vcpipe, waitFor } from './cli-helpers.ts';
 import { writeTonePairs } from './tone-corpus.ts';
 
@@ -83,7 +84,7 @@ writeFileSync('out.txt', String(process.pid));
     expect(readFileSync(join((await winner.fetch(job.record.key))!, 'out.txt'), 'utf8')).toBe(published);
   });
 
-  it('saves checkpoints to the store: after SIGTERM or kill -9, a retry on another machine resumes from them', async () => {
+  it('saves checkpoints to the store: after SIGTERM or kill -9, a retry on another machine resumes exactly', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vcpipe-step-train-'));
     writeTonePairs(join(dir, 'recordings'), ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h']);
     writeFileSync(join(dir, 'p.yaml'), `name: steps
@@ -146,5 +147,15 @@ steps:
     const entry = (await new SharedDirStore(root, join(dir, 'd')).fetch(train.record.key))!;
     expect(JSON.parse(readFileSync(join(entry, 'model.json'), 'utf8')).step).toBe(400);
     expect(existsSync(join(root, 'work', train.record.key))).toBe(false);
+
+    // Exact resume, as locally: the weights and optimizer state one run straight through ends with.
+    const straight = `file://${join(dir, 'straight')}`;
+    for (const job of [jobs.corpus!, jobs.features!, train]) expect((await vcpipe(dir, stepArgs(job, straight, join(dir, 's')))).exitCode).toBe(0);
+    const straightEntry = (await new SharedDirStore(join(dir, 'straight'), join(dir, 's')).fetch(train.record.key))!;
+    const final = (d: string) => {
+      const latest = join(d, JSON.parse(readFileSync(join(d, 'model.json'), 'utf8')).latest);
+      return ['weights.bin', 'adam.bin'].map((f) => hashFileSync(join(latest, f)));
+    };
+    expect(final(entry)).toEqual(final(straightEntry));
   });
 });
