@@ -22,5 +22,8 @@ RUN npm_config_nodedir=/usr/local npm ci \
 COPY . .
 RUN ln -s /app/bin/vcpipe.js /usr/local/bin/vcpipe && vcpipe --help > /dev/null
 
+# Debian's libtorch is a CPU build: a task given a GPU (nvidia.com/gpu) uses it only in an image
+# whose addon links the official CUDA libtorch (README, "Tensor backends and GPUs": LIBTORCH=...
+# npm rebuild tfjs-backend-torch, LD_LIBRARY_PATH), e.g. a FROM vcpipe:latest image that adds it.
 # The local cache folder of a task (its mirror of the store) is /app/cache, inside the pod.
 CMD ["vcpipe", "--help"]
