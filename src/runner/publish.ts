@@ -14,7 +14,7 @@ import type { StartMode } from './plan.ts';
  * entry's own manifest (top level) stays behind; a step's files of that name deeper down (each
  * training checkpoint has one) are its outputs and come along.
  */
-export function linkTree(from: string, to: string, top = true): void {
+function linkTree(from: string, to: string, top = true): void {
   mkdirSync(to, { recursive: true });
   for (const d of readdirSync(from, { withFileTypes: true })) {
     if (top && d.name === 'manifest.json') continue;
