@@ -36,6 +36,16 @@ const COMMANDS: Record<string, Command> = {
   clean: { load: async () => (await import('./commands/clean.ts')).cleanCommand, files: 'one' },
   validate: { load: async () => (await import('./commands/validate.ts')).validateCommand, files: 'many' },
   graph: { load: async () => (await import('./commands/graph.ts')).graphCommand, files: 'one' },
+  step: {
+    load: async () => (await import('./commands/step.ts')).stepCommand,
+    files: 'many',
+    options: { key: { type: 'string' }, store: { type: 'string' }, job: { type: 'string' }, 'save-every': { type: 'string' }, json: { type: 'boolean' }, plain: { type: 'boolean' } },
+  },
+  export: {
+    load: async () => (await import('./commands/export.ts')).exportCommand,
+    files: 'many',
+    options: { store: { type: 'string' }, image: { type: 'string' }, out: { type: 'string' }, 'project-dir': { type: 'string' } },
+  },
 };
 
 /** Commands that read their own arguments. */
@@ -95,6 +105,12 @@ export async function main(argv: string[]): Promise<number> {
       step: v.step as string | undefined,
       outFile: v.out as string | undefined,
       restart: v.restart === true,
+      key: v.key as string | undefined,
+      store: v.store as string | undefined,
+      job: v.job as string | undefined,
+      image: v.image as string | undefined,
+      projectDir: v['project-dir'] as string | undefined,
+      saveEvery: v['save-every'] as string | undefined,
       out,
       err,
     });

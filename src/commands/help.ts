@@ -16,6 +16,8 @@ Commands:
   clean <pipeline.yaml>         remove cache entries the current plan no longer uses
   validate [files...]           check pipelines (default: pipelines/*.yaml)
   graph <pipeline.yaml>         print the step graph
+  export argo <pipeline.yaml>   write an Argo Workflow that runs the pipeline's steps on Kubernetes
+  step <name> --key K --store S --job J   run one exported step against a store (a workflow task)
 
 Common options: --cache DIR (default ./cache), --set step.param=value, --help
 Exit codes: 0 ok, 1 a step failed (check-data: findings), 2 bad input, 130 interrupted`,
@@ -74,6 +76,25 @@ Writes one self-contained HTML page about the pipeline's last run: each step's s
 final metrics (from the run's metric events and metrics.jsonl), the PNGs under each step's
 plots/ (and announced images), and an audio player per synthesised WAV. Prints the file's
 path. Default FILE: <cache>/reports/<pipeline name>.html.`,
+  export: `Usage: vcpipe export argo <pipeline.yaml> [--image IMAGE] [--store URL] [--out wf.yaml] [--project-dir DIR] [--set ...] [--cache DIR]
+
+Writes one Argo Workflow (argoproj.io/v1alpha1) with a DAG template: a task per step that would
+run, each running \`vcpipe step\` in IMAGE (default vcpipe:latest) against the store URL
+(s3://bucket/prefix, file:///shared/dir or a path; default file:///vcpipe-store). Params, --set
+overrides and budgets are resolved now: each task carries its step's job as JSON. Steps whose
+output is already in the store (readable from here: shared directories) are left out, named in a
+comment. resources: become container requests and limits (gpu: nvidia.com/gpu); training steps
+get a retryStrategy (a retried pod resumes from the checkpoints saved in the store); the
+pipeline's timeout: (seconds) becomes activeDeadlineSeconds. --project-dir: the pipeline's
+folder inside the image (default: its path relative to here, e.g. pipelines). Prints the
+workflow, or writes it to --out.`,
+  step: `Usage: vcpipe step <name> --key KEY --store URL --job JSON [--save-every SECONDS] [--cache DIR] [--json]
+
+Runs one step of an exported workflow: fetches its inputs by cache key from the store into the
+local cache folder (its mirror), runs the step as vcpipe run would, saves its work dir to the
+store every --save-every seconds (default 60) and publishes the entry. Already in the store: a cache hit, nothing runs.
+Two runs publishing one entry: the first wins. SIGINT/SIGTERM: the step checkpoints, its work is
+saved for a retry (on any machine), exit 130.`,
   graph: `Usage: vcpipe graph <pipeline.yaml>
 
 Prints the steps as a text DAG: each step indented under what it needs.`,

@@ -22,6 +22,14 @@ export interface CliOptions {
   outFile?: string;
   /** `watch --restart`: a change interrupts the current run instead of queueing a follow-up. */
   restart: boolean;
+  /** `step --key`, `--store`, `--job`; `export --store`, `--image`, `--project-dir`. */
+  key?: string;
+  store?: string;
+  job?: string;
+  image?: string;
+  projectDir?: string;
+  /** `step --save-every SECONDS`. */
+  saveEvery?: string;
   out: (line: string) => void;
   err: (line: string) => void;
 }

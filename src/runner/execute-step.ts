@@ -1,12 +1,14 @@
 // Runs one planned step for real: prepares its work dir, starts its child process, and on
-// success publishes the entry and records what it was built from.
+// success publishes the entry and records what it was built from. Inputs and outputs go through
+// a Store by cache key (the local cache folder unless the caller gives another).
 import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { LocalStore } from '../store/local-store.ts';
+import type { Store } from '../store/store.ts';
 import type { RunEvent } from './events.ts';
 import { writeHistory } from './build-record.ts';
 import type { CacheLayout } from './cache-layout.ts';
 import type { Plan, StepPlan } from './plan.ts';
 import { asDiskFull, DISK_FULL, diskFullError, freeBytes } from '../util/disk-full.ts';
-import { prepareWorkDir, publish } from './publish.ts';
 import { startStepProcess, StepFailed, type StepOutcome, type StepProcess } from './step-process.ts';
 import { firstLine } from '../util/error-line.ts';
 
@@ -20,10 +22,18 @@ export class StepExecutor {
     private readonly plan: Plan,
     private readonly cache: CacheLayout,
     private readonly emit: (e: RunEvent) => void,
+    private readonly store: Store = new LocalStore(cache),
   ) {}
 
   workDirOf(name: string): string {
-    return this.cache.work(this.step(name).build.key);
+    return this.store.workDir(this.step(name).build.key);
+  }
+
+  private async input(name: string): Promise<[string, string]> {
+    const key = this.step(name).build.key;
+    const dir = await this.store.fetch(key);
+    if (!dir) throw new Error(`the output of '${name}' (${key}) is not in ${this.store.url}`);
+    return [name, dir];
   }
 
   private step(name: string) {
@@ -44,18 +54,18 @@ export class StepExecutor {
   }
 
   private async executeIn(name: string, s: StepPlan): Promise<StepOutcome> {
-    const work = prepareWorkDir(this.cache, s.build.key, s.start);
+    const work = await this.store.prepareWork(s.build.key, s.start);
     const marker = this.cache.failedMarker(s.build.key);
     if (existsSync(work) && readdirSync(work).length) {
       const earlier = s.start === 'continue' ? 'published entry' : existsSync(marker) ? 'failed run' : 'interrupted run';
       this.emit({ type: 'log', step: name, level: 'info', message: `starts in ${work}, which holds earlier work (${earlier})`, time: Date.now() });
     }
     rmSync(marker, { force: true });
-    const inputs = Object.fromEntries(s.needs.map((n) => [n, this.cache.entry(this.step(n).build.key)]));
+    const inputs = Object.fromEntries(await Promise.all(s.needs.map((n) => this.input(n))));
     const started = Date.now();
     const p = this.plan.pipeline;
     const proc = startStepProcess(
-      { name, kind: s.kind, params: p.steps.find((x) => x.name === name)!.params, inputs, outDir: work, projectDir: p.projectDir, cacheDir: this.cache.root, backend: p.backend, ...(s.warmStart ? { warmStart: s.warmStart } : {}) },
+      { name, kind: s.kind, params: p.steps.find((x) => x.name === name)!.params, inputs, outDir: work, projectDir: p.projectDir, cacheDir: this.store.localDir, backend: p.backend, ...(s.warmStart ? { warmStart: s.warmStart } : {}) },
       this.emit,
       s.resources.cpu,
     );
@@ -64,7 +74,7 @@ export class StepExecutor {
       const outcome = await proc.done;
       if (outcome === 'succeeded') {
         const record = { ...s.build, duration: (Date.now() - started) / 1000, finishedAt: new Date().toISOString() };
-        publish(this.cache, record);
+        await this.store.publish(record);
         writeHistory(this.cache, p.name, record);
       }
       return outcome;

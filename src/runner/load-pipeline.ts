@@ -132,6 +132,7 @@ export async function loadPipeline(file: string, overrides: Override[] = []): Pr
     backend: (raw.backend as string | undefined) ?? 'auto',
     params,
     resources: raw.resources as Pipeline['resources'],
+    ...(raw.timeout !== undefined ? { timeout: raw.timeout as number } : {}),
     steps: topoOrder(needs).map((n) => steps.get(n)!),
   };
 }

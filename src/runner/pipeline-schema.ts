@@ -27,6 +27,7 @@ export function pipelineSchema(stepExtras: JsonSchema = {}): JsonSchema {
       backend: { enum: [...BACKEND_NAMES], default: 'auto', description: 'tensor backend for model steps' },
       params: { type: 'object', description: 'shared values, referenced as ${params.x}' },
       resources: { ...resources, description: 'limits for all steps running at once' },
+      timeout: { type: 'integer', minimum: 1, description: 'seconds the whole run may take (an exported Argo workflow\'s activeDeadlineSeconds)' },
       steps: {
         type: 'object',
         minProperties: 1,

@@ -19,6 +19,8 @@ export interface Pipeline {
   backend: string;
   params: Record<string, unknown>;
   resources?: Resources;
+  /** Seconds the whole run may take where an engine enforces it (Argo's activeDeadlineSeconds). */
+  timeout?: number;
   /** In dependency order (every step after its needs). */
   steps: PipelineStep[];
 }

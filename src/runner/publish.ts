@@ -46,10 +46,15 @@ export function prepareWorkDir(cache: CacheLayout, key: string, start: StartMode
 }
 
 export function publish(cache: CacheLayout, record: BuildRecord): void {
+  publishDir(cache, cache.work(record.key), record);
+}
+
+/** Publishes `dir` (on the cache's file system) as the entry of record.key, replacing an older one. */
+export function publishDir(cache: CacheLayout, dir: string, record: BuildRecord): void {
   const entry = cache.entry(record.key);
   mkdirSync(cache.entriesDir, { recursive: true });
   const old = existsSync(entry) ? moveToTrash(cache, entry) : undefined;
-  renameSync(cache.work(record.key), entry);
+  renameSync(dir, entry);
   writeJsonAtomic(cache.manifest(record.key), record);
   if (old) rmSync(old, { recursive: true, force: true });
 }

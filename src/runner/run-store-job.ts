@@ -1,0 +1,78 @@
+// Runs one StoreJob on this machine, as a workflow's task or a worker's job: fetches the inputs by
+// key from the store, runs the step in a child process with the same code as a local run, saves
+// its work dir to the store at every checkpoint (a retry elsewhere resumes from there), and
+// publishes the entry. An output already in the store is a cache hit and runs nothing.
+import type { RunEvent } from './events.ts';
+import { startStepProcess } from './step-process.ts';
+import type { StoreJob } from './store-job.ts';
+import type { StopRequests } from './stop-requests.ts';
+import type { Store } from '../store/store.ts';
+import { UserError } from '../errors.ts';
+import { resolve } from 'node:path';
+
+export type StoreJobOutcome = 'cached' | 'published' | 'exists' | 'interrupted';
+
+export interface StoreJobOptions {
+  emit: (e: RunEvent) => void;
+  /** The first request stops the step cleanly (it checkpoints), the second kills it. */
+  stop: StopRequests;
+  /**
+   * Milliseconds between saves of the running step's work dir to the store, so a machine that dies
+   * without warning (kill -9, an evicted pod) costs at most this much training. Also saved when the
+   * step announces a checkpoint, stops or fails.
+   */
+  saveEvery: number;
+}
+
+export async function runStoreJob(job: StoreJob, store: Store, { emit, stop, saveEvery }: StoreJobOptions): Promise<StoreJobOutcome> {
+  const { name, record } = job;
+  const say = (level: 'info' | 'warn', message: string) => emit({ type: 'log', step: name, level, message, time: Date.now() });
+  if ((await store.lookup(record.key))?.outputId === record.outputId) {
+    emit({ type: 'step', step: name, state: 'cached', reason: `cached: ${record.key} is in ${store.url}`, time: Date.now() });
+    return 'cached';
+  }
+  const inputs: Record<string, string> = {};
+  for (const [need, key] of Object.entries(job.needs)) {
+    const dir = await store.fetch(key);
+    if (!dir) throw new UserError(`step ${name} needs the output of '${need}' (${key}), which is not in ${store.url}: run that step first`);
+    inputs[need] = dir;
+  }
+  const outDir = await store.prepareWork(record.key, 'resume');
+  emit({ type: 'step', step: name, state: 'running', time: Date.now() });
+  const started = Date.now();
+  // Saves run one after another; a checkpoint announced during a save is saved by the next one.
+  let saving: Promise<void> = Promise.resolve();
+  const save = () => (saving = saving.then(() => store.saveWork(record.key)).catch((err) => say('warn', `could not save checkpoints to ${store.url}: ${(err as Error).message}`)));
+  const proc = startStepProcess(
+    { name, kind: job.kind, params: job.params, inputs, outDir, projectDir: resolve(job.projectDir), cacheDir: store.localDir, backend: job.backend },
+    (e) => {
+      emit(e);
+      if (e.type === 'artifact' && e.kind === 'checkpoint') void save();
+    },
+    job.resources.cpu,
+  );
+  const unsubscribe = stop.subscribe((count) => (count === 1 ? proc.interrupt() : proc.kill()));
+  const timer = setInterval(() => void save(), saveEvery);
+  try {
+    const outcome = await proc.done;
+    clearInterval(timer);
+    await saving;
+    if (outcome === 'interrupted') {
+      await save();
+      emit({ type: 'step', step: name, state: 'interrupted', time: Date.now() });
+      return 'interrupted';
+    }
+    const result = await store.publish({ ...record, duration: (Date.now() - started) / 1000, finishedAt: new Date().toISOString() });
+    if (result === 'exists') say('info', `another run published ${record.key} first; this copy was discarded`);
+    emit({ type: 'step', step: name, state: 'succeeded', ...(result === 'published' ? { output: await store.fetch(record.key) } : {}), time: Date.now() });
+    return result;
+  } catch (err) {
+    // A failed step keeps what it reached (checkpoints) for the retry.
+    await saving;
+    await save();
+    throw err;
+  } finally {
+    clearInterval(timer);
+    unsubscribe();
+  }
+}

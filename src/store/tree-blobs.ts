@@ -1,0 +1,99 @@
+// A directory tree as content-addressed blobs: storing a tree copies each file into
+// blobs/sha256/<aa>/<hash> (skipped when that blob is there) and returns its listing (relative
+// path -> hash); fetching copies the blobs of a listing back into a directory. The hash is taken of
+// the copy, so a file that a running step appends to (step.log) is never stored under a wrong name.
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, type Dirent } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import { hashFile } from '../util/hash.ts';
+
+export interface TreeListing {
+  /** Relative path (with '/') -> sha256 of its content. */
+  files: Record<string, string>;
+  /** Every directory (relative), so empty ones come back too. */
+  dirs: string[];
+}
+
+/** Per-process memo of the files already stored: an unchanged file (same size, mtime, inode) is not copied again. */
+export type StoredFiles = Map<string, { size: number; mtimeMs: number; ino: number; hash: string }>;
+
+/** Temp files and dirs of atomic writes (src/util/atomic.ts, checkpoints): never part of a tree. */
+const TEMP = /^\..*\.tmp$/;
+
+export class BlobDir {
+  constructor(readonly root: string) {}
+
+  path = (hash: string) => join(this.root, 'blobs', 'sha256', hash.slice(0, 2), hash);
+  has = (hash: string) => existsSync(this.path(hash));
+
+  /** Copies `file` into the store and returns the hash of what was copied. */
+  async put(file: string): Promise<string> {
+    const tmp = join(this.root, 'tmp', randomBytes(8).toString('hex'));
+    mkdirSync(dirname(tmp), { recursive: true });
+    copyFileSync(file, tmp);
+    const hash = await hashFile(tmp);
+    const dest = this.path(hash);
+    if (existsSync(dest)) rmSync(tmp);
+    else {
+      mkdirSync(dirname(dest), { recursive: true });
+      renameSync(tmp, dest);
+    }
+    return hash;
+  }
+
+  /** Stores every file under `dir` (its top-level manifest.json aside: that is the entry's, not the step's). */
+  async storeTree(dir: string, memo: StoredFiles = new Map()): Promise<TreeListing> {
+    const listing: TreeListing = { files: {}, dirs: [] };
+    const walk = async (rel: string): Promise<void> => {
+      let entries: Dirent[];
+      try {
+        entries = readdirSync(join(dir, rel), { withFileTypes: true });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT' && rel) return;
+        throw err;
+      }
+      for (const d of entries) {
+        const r = rel ? `${rel}/${d.name}` : d.name;
+        if ((!rel && d.name === 'manifest.json') || TEMP.test(d.name)) continue;
+        if (d.isDirectory()) {
+          listing.dirs.push(r);
+          await walk(r);
+          continue;
+        }
+        const path = join(dir, r);
+        try {
+          const st = statSync(path);
+          const known = memo.get(path);
+          const unchanged = known && known.size === st.size && known.mtimeMs === st.mtimeMs && known.ino === st.ino && this.has(known.hash);
+          const hash = unchanged ? known.hash : await this.put(path);
+          memo.set(path, { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, hash });
+          listing.files[r] = hash;
+        } catch (err) {
+          // Removed while a running step is being saved (an old checkpoint pruned): not part of it.
+          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        }
+      }
+    };
+    await walk('');
+    return listing;
+  }
+
+  /** True when every blob of the listing is in the store. */
+  complete = (listing: TreeListing) => Object.values(listing.files).every(this.has);
+
+  /** Writes the listing's tree into the new directory `dest`; false (and nothing left) when a blob is missing. */
+  fetchTree(listing: TreeListing, dest: string): boolean {
+    mkdirSync(dest, { recursive: true });
+    for (const d of listing.dirs) mkdirSync(join(dest, d), { recursive: true });
+    for (const [rel, hash] of Object.entries(listing.files)) {
+      try {
+        copyFileSync(this.path(hash), join(dest, rel));
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        rmSync(dest, { recursive: true, force: true });
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,101 @@
+// The shared-directory store on real folders: two "machines" (separate local mirrors) share one
+// root. First publish wins, a second publish of the same output is a no-op that discards its copy,
+// a missing blob is a miss, saved checkpoints resume on the other machine, a new budget replaces.
+import { describe, expect, it } from 'vitest';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BuildRecord } from '../../src/runner/build-record.ts';
+import { SharedDirStore } from '../../src/store/shared-dir-store.ts';
+import { openStore } from '../../src/store/open-store.ts';
+import { LocalStore } from '../../src/store/local-store.ts';
+
+const record = (key: string, budget: Record<string, unknown> = {}): BuildRecord => ({
+  key,
+  outputId: `${key}-${JSON.stringify(budget)}`,
+  step: 'train',
+  kind: 'shell',
+  version: 1,
+  params: {},
+  budget,
+  upstream: {},
+  inputs: {},
+});
+
+function machines() {
+  const dir = mkdtempSync(join(tmpdir(), 'vcpipe-store-'));
+  const root = join(dir, 'shared');
+  return { root, a: new SharedDirStore(root, join(dir, 'a')), b: new SharedDirStore(root, join(dir, 'b')) };
+}
+
+async function runStep(store: SharedDirStore, key: string, content: string): Promise<string> {
+  const work = await store.prepareWork(key, 'resume');
+  mkdirSync(join(work, 'sub', 'empty'), { recursive: true });
+  writeFileSync(join(work, 'out.txt'), content);
+  return work;
+}
+
+describe('shared-directory store', () => {
+  it('publishes first-wins: the second publisher of one output discards its copy', async () => {
+    const { root, a, b } = machines();
+    expect(await a.lookup('k1')).toBeUndefined();
+    expect(await a.fetch('k1')).toBeUndefined();
+    await runStep(a, 'k1', 'from a');
+    await runStep(b, 'k1', 'from b');
+    expect(await a.publish(record('k1'))).toBe('published');
+    expect(await b.publish(record('k1'))).toBe('exists');
+    expect(existsSync(b.workDir('k1'))).toBe(false);
+    expect((await b.lookup('k1'))?.outputId).toBe(record('k1').outputId);
+    // b materialises a's output in its own mirror, empty dirs included; the manifest is the record.
+    const fetched = (await b.fetch('k1'))!;
+    expect(fetched.startsWith(b.localDir)).toBe(true);
+    expect(readFileSync(join(fetched, 'out.txt'), 'utf8')).toBe('from a');
+    expect(existsSync(join(fetched, 'sub', 'empty'))).toBe(true);
+    expect(JSON.parse(readFileSync(join(fetched, 'manifest.json'), 'utf8')).key).toBe('k1');
+    // One entry in the shared root, its files as blobs.
+    expect(readdirSync(join(root, 'entries'))).toEqual(['k1']);
+    expect(readdirSync(join(root, 'tmp'))).toEqual([]);
+  });
+
+  it('treats an entry whose blob is gone as a miss, and a new publish repairs it', async () => {
+    const { root, a, b } = machines();
+    await runStep(a, 'k2', 'x');
+    await a.publish(record('k2'));
+    rmSync(join(root, 'blobs'), { recursive: true });
+    expect(await b.lookup('k2')).toBeUndefined();
+    expect(await b.fetch('k2')).toBeUndefined();
+    await runStep(b, 'k2', 'y');
+    expect(await b.publish(record('k2'))).toBe('published');
+    const c = new SharedDirStore(root, join(root, '..', 'c'));
+    expect(readFileSync(join((await c.fetch('k2'))!, 'out.txt'), 'utf8')).toBe('y');
+  });
+
+  it('resumes saved work on another machine and replaces an entry of another budget', async () => {
+    const { a, b } = machines();
+    const work = await runStep(a, 'k3', 'checkpoint 1');
+    writeFileSync(join(work, 'step.log'), 'partial');
+    await a.saveWork('k3');
+    // Machine a dies; b picks the step up from a's last save.
+    const resumed = await b.prepareWork('k3', 'resume');
+    expect(readFileSync(join(resumed, 'out.txt'), 'utf8')).toBe('checkpoint 1');
+    expect(readFileSync(join(resumed, 'step.log'), 'utf8')).toBe('partial');
+    expect(await b.publish(record('k3', { steps: 1 }))).toBe('published');
+    // A raised budget continues the published entry, then replaces it.
+    const more = await a.prepareWork('k3', 'resume');
+    expect(readFileSync(join(more, 'out.txt'), 'utf8')).toBe('checkpoint 1');
+    writeFileSync(join(more, 'out.txt'), 'checkpoint 2');
+    expect(await a.publish(record('k3', { steps: 2 }))).toBe('published');
+    expect((await b.lookup('k3'))?.budget).toEqual({ steps: 2 });
+    expect(readFileSync(join((await b.fetch('k3'))!, 'out.txt'), 'utf8')).toBe('checkpoint 2');
+    // 'fresh' ignores everything earlier.
+    expect(readdirSync(await b.prepareWork('k3', 'fresh'))).toEqual([]);
+  });
+
+  it('opens stores by URL', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vcpipe-store-url-'));
+    expect(openStore(undefined, dir)).toBeInstanceOf(LocalStore);
+    expect(openStore(`file://${dir}/shared`, join(dir, 'cache')).url).toBe(`file://${dir}/shared`);
+    expect(openStore(join(dir, 'shared'), join(dir, 'cache'))).toBeInstanceOf(SharedDirStore);
+    expect(() => openStore('s3://voices/lj', dir)).toThrow(/S3 stores are not built in yet/);
+  });
+});
