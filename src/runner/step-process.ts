@@ -44,7 +44,7 @@ export function startStepProcess(job: StepJob, onEvent: (e: RunEvent) => void, t
   let result: FromWorker | undefined;
   let killed = false;
   child.on('message', (m: FromWorker) => {
-    if (m.type === 'event') onEvent({ ...m.event, step: job.name, time: Date.now() } as RunEvent);
+    if (m.type === 'reports') for (const report of m.reports) onEvent({ ...report, step: job.name } as RunEvent);
     else result = m;
   });
   child.send({ type: 'start', job });

@@ -25,9 +25,9 @@ export function displayPath(path: string, cwd: string | undefined): string {
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
 }
 
-function ArtifactGroup({ title, artifacts, cwd }: { title: string; artifacts: ArtifactView[]; cwd?: string }) {
+function ArtifactGroup({ title, artifacts, earlier, cwd }: { title: string; artifacts: ArtifactView[]; earlier: number; cwd?: string }) {
   const shown = artifacts.slice(-PER_GROUP);
-  const more = artifacts.length - shown.length;
+  const more = artifacts.length - shown.length + earlier;
   return (
     <>
       {shown.map((a, index) => (
@@ -59,7 +59,7 @@ export function Summary({ state, cwd }: { state: DashboardState; cwd?: string })
       {visible.length > 0 && <Text bold>Artifacts</Text>}
       {GROUPS.map(({ kind, title }) => {
         const artifacts = visible.filter((a) => a.kind === kind);
-        return artifacts.length > 0 ? <ArtifactGroup key={kind} title={title} artifacts={artifacts} cwd={cwd} /> : null;
+        return artifacts.length > 0 ? <ArtifactGroup key={kind} title={title} artifacts={artifacts} earlier={state.earlierArtifacts[kind] ?? 0} cwd={cwd} /> : null;
       })}
     </Box>
   );
