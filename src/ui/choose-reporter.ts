@@ -1,5 +1,6 @@
 // Which reporter a run gets: --json → JSON lines; --plain or no TTY → plain lines; a TTY → the
 // Ink dashboard. The dashboard is imported lazily so the runner never loads Ink itself.
+import { register } from 'node:module';
 import type { Reporter } from '../runner/events.ts';
 import { createJsonReporter } from './json-reporter.ts';
 import { createPlainReporter } from './plain-reporter.ts';
@@ -28,13 +29,15 @@ export async function chooseReporter(opts: ReporterChoice): Promise<Reporter> {
  * NODE_ENV when it loads: unset, it is the development build, which records a performance
  * measure for every component render (a million an hour, gigabytes of a long run's memory, and
  * most of the coordinator's CPU), so it loads as production unless the user set NODE_ENV. All
- * three are put back afterwards for the step processes.
+ * three are put back afterwards for the step processes. Ink's text caches are bounded on the way
+ * in (./ink-cache-hooks.ts).
  */
 export async function loadDashboard(): Promise<typeof import('./dashboard.tsx')> {
   const saved = { CI: process.env.CI, CONTINUOUS_INTEGRATION: process.env.CONTINUOUS_INTEGRATION, NODE_ENV: process.env.NODE_ENV };
   delete process.env.CI;
   delete process.env.CONTINUOUS_INTEGRATION;
   process.env.NODE_ENV ??= 'production';
+  register('./ink-cache-hooks.ts', import.meta.url);
   try {
     return await import('./dashboard.tsx');
   } finally {
