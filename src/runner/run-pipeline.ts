@@ -11,7 +11,7 @@ import { acquireLock } from './lock.ts';
 import type { Pipeline } from './pipeline.ts';
 import { planPipeline, type Plan, type Selection, type StepPlan } from './plan.ts';
 import { runMachine, type RunContext } from './run.machine.ts';
-import { readRunSnapshot, writeRunSnapshot, type RunSnapshot } from './run-snapshot.ts';
+import { readRunSnapshot, SNAPSHOT_REFRESH_MS, writeRunSnapshot, type RunSnapshot } from './run-snapshot.ts';
 import { stepMachine } from './step.machine.ts';
 import type { StopRequests } from './stop-requests.ts';
 
@@ -29,9 +29,6 @@ export interface RunOptions {
 }
 
 export const defaultJobs = () => availableParallelism();
-
-/** Least time between two snapshot writes for step reports alone (transitions write at once). */
-export const SNAPSHOT_REFRESH_MS = 2_000;
 
 const plannedView = ({ name, kind, needs, decision, reason, estimate }: StepPlan) => ({ name, kind, needs, decision, reason, estimate });
 

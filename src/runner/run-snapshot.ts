@@ -8,6 +8,9 @@ import { writeJsonAtomic } from '../util/atomic.ts';
 import type { CacheLayout } from './cache-layout.ts';
 import type { LiveArtifact, LiveProgress } from './live-steps.ts';
 
+/** Least time between two snapshot writes for step reports alone (transitions write at once). */
+export const SNAPSHOT_REFRESH_MS = 5_000;
+
 export interface StepSnapshot {
   state: StepState;
   kind: string;

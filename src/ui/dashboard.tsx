@@ -1,5 +1,5 @@
 // The Ink dashboard reporter: folds the runner's events into a view state and redraws it on the
-// terminal when it changed, at most four times a second (every redraw is a React render, a layout
+// terminal when it changed, at most twice a second (every redraw is a React render, a layout
 // and a frame written: drawn per event, it cost the coordinator a third of a core while two steps
 // trained); `q` or Ctrl-C asks the runner to stop. The terminal is given back (cursor, raw mode)
 // on close() and on process exit, crash included.
@@ -20,7 +20,7 @@ export interface DashboardOptions {
 }
 
 /** Least time between two redraws. */
-export const REDRAW_INTERVAL_MS = 250;
+export const REDRAW_INTERVAL_MS = 500;
 /** How often running durations and ETAs are refreshed without events. */
 const CLOCK_INTERVAL_MS = 1000;
 
