@@ -8,7 +8,7 @@
 import type { LoadHook } from 'node:module';
 
 /** Entries each cache keeps: a frame measures a few dozen lines. */
-const LIMIT = 2000;
+const LIMIT = 1000;
 const BOUNDED = `new (class extends Map { set(k, v) { super.set(k, v); if (this.size > ${LIMIT}) this.delete(this.keys().next().value); return this; } })()`;
 
 const PATCHES: { file: string; edits: [from: string, to: string][] }[] = [

@@ -8,13 +8,17 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { REPO } from '../runner/cli-helpers.ts';
 
-interface Soak { sent: number; heapAtReport: number; heapAtEnd: number; entries: number; frames: number; snapshotBytes: number; nodeEnv: string | null; screen: string }
-
-async function soak(env: Record<string, string> = {}): Promise<Soak> {
+const child = (script: string, args: string[], env: Record<string, string> = {}) => {
   const env0 = { ...process.env, ...env };
   // vitest sets NODE_ENV=test for its own process; the child must start as `vcpipe run` does.
   if (!('NODE_ENV' in env)) delete env0.NODE_ENV;
-  const r = await execa('node', ['--expose-gc', '--import', 'tsx', 'test/ui/soak-child.ts', '100000', '20000'], { cwd: REPO, env: env0, extendEnv: false });
+  return execa('node', ['--expose-gc', '--import', 'tsx', script, ...args], { cwd: REPO, env: env0, extendEnv: false });
+};
+
+interface Soak { sent: number; heapAtReport: number; heapAtEnd: number; entries: number; frames: number; snapshotBytes: number; nodeEnv: string | null; screen: string }
+
+async function soak(): Promise<Soak> {
+  const r = await child('test/ui/soak-child.ts', ['100000', '20000']);
   return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Soak;
 }
 
@@ -32,5 +36,12 @@ describe('a long run through the dashboard', () => {
     expect(r.snapshotBytes).toBeLessThan(200_000);
     // The loader put NODE_ENV back for the step processes.
     expect(r.nodeEnv).toBeNull();
+  });
+
+  // Ink keeps every distinct line it measured or wrapped (vadimdemedes/ink#986): 48 MB for these
+  // 20,000 lines of 1 KB without the dashboard's loader, which bounds both caches.
+  it('bounds Ink\'s text caches', { timeout: 60_000 }, async () => {
+    const grown = Number((await child('test/ui/ink-caches-child.ts', [])).stdout.trim());
+    expect(grown / 2 ** 20).toBeLessThan(4);
   });
 });
