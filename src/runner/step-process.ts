@@ -35,6 +35,9 @@ export function startStepProcess(job: StepJob, onEvent: (e: RunEvent) => void, t
   const child = execa('node', ['--import', TSX, WORKER], {
     env: threads && !process.env.VCPIPE_THREADS ? { VCPIPE_THREADS: String(threads) } : {},
     ipc: true,
+    // Reports are handled as they come: execa would otherwise also keep every IPC message of the
+    // step's life in result.ipcOutput (a long training step's whole progress history).
+    buffer: { ipc: false },
     serialization: 'json',
     reject: false,
     stdin: 'ignore',

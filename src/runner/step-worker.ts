@@ -61,8 +61,10 @@ process.on('message', (m: ToWorker) => {
   else if (m.type === 'start') {
     void run(m.job).then((result) => {
       reports.flush();
-      send(result);
-      process.disconnect?.();
+      // Disconnect once the result is written: disconnecting at once dropped the messages still
+      // queued behind a chatty step's reports, the result among them.
+      if (!process.connected || !process.send) return;
+      process.send(result, () => process.disconnect());
     });
   }
 });
