@@ -1,11 +1,11 @@
 // A step that reports a lot (here a shell step printing 300,000 lines, each one a log report)
 // still delivers its result: the step process used to disconnect right after sending it, and
 // the result, queued behind the reports, was lost ("step process ended without a result").
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { REPO } from './cli-helpers.ts';
 import type { RunSnapshot } from '../../src/runner/run-snapshot.ts';
 
@@ -23,6 +23,7 @@ describe('a chatty step', { timeout: 120_000 }, () => {
   it('succeeds and is published, with its output in its log', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vcpipe-chatty-'));
     writeFileSync(join(dir, 'p.yaml'), PIPELINE);
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const r = await execa('node', [join(REPO, 'bin/vcpipe.js'), 'run', 'p.yaml', '--plain'], { cwd: dir, reject: false, stdout: 'ignore', stderr: 'pipe' });
     const snap = JSON.parse(readFileSync(join(dir, 'cache/runs/chatty.json'), 'utf8')) as RunSnapshot;
     expect(snap.steps.talk!.error).toBeUndefined();
