@@ -5,7 +5,7 @@
 // Prints one JSON line: heap after a full GC at REPORT_AT events and at the end, the performance
 // entries left in Node's global buffer, frames drawn and the last frame's text.
 import { EventEmitter } from 'node:events';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
@@ -92,6 +92,7 @@ const heapAtEnd = heapAfterGc();
 snapshotBytes = JSON.stringify(STEPS.map((s) => live.view(s))).length;
 const entries = performance.getEntries().length;
 await reporter.close();
+rmSync(dir, { recursive: true, force: true });
 process.stdout.write(
   JSON.stringify({ sent, heapAtReport, heapAtEnd, entries, frames: terminal.frames, snapshotBytes, nodeEnv: process.env.NODE_ENV ?? null, screen }) + '\n',
 );
