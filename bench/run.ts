@@ -17,6 +17,7 @@ export interface BenchResult {
 const BENCHES: Record<string, () => Promise<{ bench(): Promise<BenchResult> }>> = {
   plan: () => import('./plan-bench.ts'),
   preprocess: () => import('./preprocess-bench.ts'),
+  'runner-cpu': () => import('./runner-cpu-bench.ts'),
   synthesis: () => import('./synthesis-bench.ts'),
   'torch-backend': () => import('./torch-backend-bench.ts'),
   train: () => import('./train-bench.ts'),

@@ -1,15 +1,17 @@
 // `vcpipe run`: takes the cache lock, drives the run machine with real step processes, turns its
-// transitions into RunEvents for the reporter and persists a snapshot at every transition.
+// transitions into RunEvents for the reporter and persists a snapshot at every transition, and
+// while steps report progress at most every SNAPSHOT_REFRESH_MS (what `vcpipe status` shows).
 import { createActor, fromPromise, toPromise } from 'xstate';
 import { availableParallelism } from 'node:os';
 import type { Reporter, RunEvent, RunState, StepState } from './events.ts';
 import { CacheLayout } from './cache-layout.ts';
 import { StepExecutor } from './execute-step.ts';
+import { LiveSteps } from './live-steps.ts';
 import { acquireLock } from './lock.ts';
 import type { Pipeline } from './pipeline.ts';
 import { planPipeline, type Plan, type Selection, type StepPlan } from './plan.ts';
 import { runMachine, type RunContext } from './run.machine.ts';
-import { readRunSnapshot, writeRunSnapshot, type RunSnapshot } from './run-snapshot.ts';
+import { readRunSnapshot, SNAPSHOT_REFRESH_MS, writeRunSnapshot, type RunSnapshot } from './run-snapshot.ts';
 import { stepMachine } from './step.machine.ts';
 import { asDiskFull, DISK_FULL } from '../util/disk-full.ts';
 import type { StopRequests } from './stop-requests.ts';
@@ -44,13 +46,12 @@ function reportCrashedRun(prev: RunSnapshot | undefined, emit: (e: RunEvent) => 
 export async function runPipeline(pipeline: Pipeline, opts: RunOptions): Promise<RunState> {
   const cache = new CacheLayout(opts.cacheDir);
   const lock = acquireLock(cache.lock, opts.notice);
-  const progress = new Map<string, { done: number; total: number; unit?: string }>();
-  const metrics = new Map<string, Record<string, number>>();
-  const artifacts = new Map<string, { path: string; kind: string; label?: string }[]>();
+  const live = new LiveSteps();
+  // Set while step reports wait for the next snapshot write.
+  let refresh: NodeJS.Timeout | undefined;
+  let lastSnapshot: (() => void) | undefined;
   const emit = (e: RunEvent) => {
-    if (e.type === 'progress') progress.set(e.step, { done: e.done, total: e.total, unit: e.unit });
-    if (e.type === 'metric') metrics.set(e.step, { ...metrics.get(e.step), [e.name]: e.value });
-    if (e.type === 'artifact') artifacts.set(e.step, [...(artifacts.get(e.step) ?? []), { path: e.path, kind: e.kind, label: e.label }]);
+    if (live.record(e) && lastSnapshot && !refresh) refresh = setTimeout(() => lastSnapshot?.(), SNAPSHOT_REFRESH_MS).unref();
     opts.reporter.onEvent(e);
   };
   let plan: Plan | undefined;
@@ -101,6 +102,13 @@ export async function runPipeline(pipeline: Pipeline, opts: RunOptions): Promise
       emit({ type: 'step', step: name, state: s.state, ...(reason && (s.state === 'running' || s.state === 'cached') ? { reason } : {}), ...(s.error ? { error: s.error, log: s.log } : {}), ...published, time });
     }
     if (runChanged && final) emit(runEvent());
+    lastSnapshot = () => writeSnapshot(value, ctx, Date.now());
+    lastSnapshot();
+  };
+
+  const writeSnapshot = (value: string, ctx: RunContext, time: number) => {
+    clearTimeout(refresh);
+    refresh = undefined;
     writeRunSnapshot(cache, {
       pipeline: pipeline.name,
       file: pipeline.file,
@@ -112,7 +120,7 @@ export async function runPipeline(pipeline: Pipeline, opts: RunOptions): Promise
       steps: Object.fromEntries(
         Object.entries(ctx.steps).map(([name, s]) => {
           const p = plan!.steps.find((x) => x.name === name)!;
-          return [name, { state: s.state, kind: p.kind, key: p.build.key, reason: p.reason, workDir: executor?.workDirOf(name), startedAt: stepStarted.get(name), endedAt: stepEnded.get(name), error: s.error, log: s.log, progress: progress.get(name), metrics: metrics.get(name), artifacts: artifacts.get(name) }];
+          return [name, { state: s.state, kind: p.kind, key: p.build.key, reason: p.reason, workDir: executor?.workDirOf(name), startedAt: stepStarted.get(name), endedAt: stepEnded.get(name), error: s.error, log: s.log, ...live.view(name) }];
         }),
       ),
     });
@@ -146,6 +154,8 @@ export async function runPipeline(pipeline: Pipeline, opts: RunOptions): Promise
     // Stopped for a full disk: a failure, not the user's interrupt.
     return diskFull && final === 'interrupted' ? 'failed' : final;
   } finally {
+    clearTimeout(refresh);
+    lastSnapshot = undefined;
     unsubscribe();
     lock.release();
   }

@@ -1,10 +1,15 @@
 // The persisted view of a run, written atomically to cache/runs/<pipeline>.json at every
-// transition; `vcpipe status` reads it, and a run after a crash learns what was in flight.
+// transition and every few seconds while steps report (src/runner/run-pipeline.ts); `vcpipe
+// status` reads it, and a run after a crash learns what was in flight.
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunState, StepState } from './events.ts';
 import { writeJsonAtomic } from '../util/atomic.ts';
 import type { CacheLayout } from './cache-layout.ts';
+import type { LiveArtifact, LiveProgress } from './live-steps.ts';
+
+/** Least time between two snapshot writes for step reports alone (transitions write at once). */
+export const SNAPSHOT_REFRESH_MS = 5_000;
 
 export interface StepSnapshot {
   state: StepState;
@@ -16,11 +21,12 @@ export interface StepSnapshot {
   endedAt?: number;
   error?: string;
   log?: string;
-  progress?: { done: number; total: number; unit?: string };
+  /** Last progress the step reported, with its rate (`time`, `rate`: absent in older snapshots). */
+  progress?: Omit<LiveProgress, 'time'> & { time?: number };
   /** Last value of each metric the step reported in this run (for `vcpipe report`). */
   metrics?: Record<string, number>;
-  /** Files the step announced in this run (absolute paths). */
-  artifacts?: { path: string; kind: string; label?: string }[];
+  /** Files the step announced in this run (absolute paths; the newest MAX_ARTIFACTS). */
+  artifacts?: LiveArtifact[];
 }
 
 export interface RunSnapshot {

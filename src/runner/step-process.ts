@@ -35,6 +35,9 @@ export function startStepProcess(job: StepJob, onEvent: (e: RunEvent) => void, t
   const child = execa('node', ['--import', TSX, WORKER], {
     env: threads && !process.env.VCPIPE_THREADS ? { VCPIPE_THREADS: String(threads) } : {},
     ipc: true,
+    // Reports are handled as they come: execa would otherwise also keep every IPC message of the
+    // step's life in result.ipcOutput (a long training step's whole progress history).
+    buffer: { ipc: false },
     serialization: 'json',
     reject: false,
     stdin: 'ignore',
@@ -44,7 +47,7 @@ export function startStepProcess(job: StepJob, onEvent: (e: RunEvent) => void, t
   let result: FromWorker | undefined;
   let killed = false;
   child.on('message', (m: FromWorker) => {
-    if (m.type === 'event') onEvent({ ...m.event, step: job.name, time: Date.now() } as RunEvent);
+    if (m.type === 'reports') for (const report of m.reports) onEvent({ ...report, step: job.name } as RunEvent);
     else result = m;
   });
   child.send({ type: 'start', job });

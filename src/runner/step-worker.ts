@@ -7,10 +7,12 @@ import { StepInterrupted, UserError } from '../errors.ts';
 import type { StepContext } from '../steps/contract.ts';
 import { loadStepKind } from '../steps/registry.ts';
 import { asDiskFull } from '../util/disk-full.ts';
+import { ReportBatch } from './report-batch.ts';
 import type { FromWorker, StepJob, ToWorker } from './worker-protocol.ts';
 
 const abort = new AbortController();
 const send = (m: FromWorker) => process.connected && process.send?.(m);
+const reports = new ReportBatch((batch) => send({ type: 'reports', reports: batch }));
 
 process.on('SIGINT', () => abort.abort());
 process.on('disconnect', () => {
@@ -31,16 +33,16 @@ async function run(job: StepJob): Promise<FromWorker> {
   const ctx: StepContext = {
     ...job,
     signal: abort.signal,
-    progress: (done, total, unit) => send({ type: 'event', event: { type: 'progress', done, total, unit } }),
-    metric: (name, value, at) => send({ type: 'event', event: { type: 'metric', name, value, at } }),
-    artifact: (path, kind, label) => send({ type: 'event', event: { type: 'artifact', path, kind, label } }),
+    progress: (done, total, unit) => reports.add({ type: 'progress', done, total, unit, time: Date.now() }),
+    metric: (name, value, at) => reports.add({ type: 'metric', name, value, at, time: Date.now() }),
+    artifact: (path, kind, label) => reports.add({ type: 'artifact', path, kind, label, time: Date.now() }),
     log: (message) => {
       log('info', message);
-      send({ type: 'event', event: { type: 'log', level: 'info', message } });
+      reports.add({ type: 'log', level: 'info', message, time: Date.now() });
     },
     warn: (message) => {
       log('warn', message);
-      send({ type: 'event', event: { type: 'log', level: 'warn', message } });
+      reports.add({ type: 'log', level: 'warn', message, time: Date.now() });
     },
   };
   log('info', `start ${job.kind} step '${job.name}' in ${job.outDir}`);
@@ -66,8 +68,11 @@ process.on('message', (m: ToWorker) => {
   if (m.type === 'abort') abort.abort();
   else if (m.type === 'start') {
     void run(m.job).then((result) => {
-      send(result);
-      process.disconnect?.();
+      reports.flush();
+      // Disconnect once the result is written: disconnecting at once dropped the messages still
+      // queued behind a chatty step's reports, the result among them.
+      if (!process.connected || !process.send) return;
+      process.send(result, () => process.disconnect());
     });
   }
 });

@@ -9,12 +9,14 @@ export type StepJob = Pick<StepContext, 'name' | 'params' | 'inputs' | 'outDir' 
 
 export type ToWorker = { type: 'start'; job: StepJob } | { type: 'abort' };
 
-type StepReport = Extract<RunEvent, { type: 'progress' | 'metric' | 'artifact' | 'log' }>;
 // Distributes Omit over the union, so each member keeps its own fields.
-type WithoutStepAndTime<E> = E extends unknown ? Omit<E, 'step' | 'time'> : never;
+type WithoutStep<E> = E extends unknown ? Omit<E, 'step'> : never;
 
-/** Step events without `step`/`time` (the runner adds them), then one final message. */
+/** A step's report without `step` (the runner adds it); `time` is when the step made it. */
+export type StepReport = WithoutStep<Extract<RunEvent, { type: 'progress' | 'metric' | 'artifact' | 'log' }>>;
+
+/** Batches of step reports (src/runner/report-batch.ts), then one final message. */
 export type FromWorker =
-  | { type: 'event'; event: WithoutStepAndTime<StepReport> }
+  | { type: 'reports'; reports: StepReport[] }
   | { type: 'done'; outcome: 'succeeded' | 'interrupted' }
   | { type: 'failed'; error: string };

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { applyEvent, initialState, progressRate, stepSeconds } from '../../src/ui/dashboard/state.ts';
+import { applyEvent, ARTIFACTS_PER_KIND, initialState, progressRate, stepSeconds } from '../../src/ui/dashboard/state.ts';
 import type { RunEvent } from '../../src/runner/events.ts';
 import { loadFixtureEvents, foldEvents, midTrainingCount } from './fixture-events.ts';
 
@@ -89,6 +89,22 @@ describe('applyEvent', () => {
       { type: 'artifact', step: 'b', path: '/x.png', kind: 'image', time: T + 3 },
     ]);
     expect(state.artifacts.map((a) => a.path)).toEqual(['/y.ckpt', '/x.png']);
+  });
+
+  it('keeps the last ARTIFACTS_PER_KIND of each kind and counts the ones let go', () => {
+    const many: RunEvent[] = [];
+    for (let i = 0; i < 3 * ARTIFACTS_PER_KIND; i++) {
+      many.push({ type: 'artifact', step: 'b', path: `/plots/alignment-step-${i}.png`, kind: 'image', time: T + i });
+      many.push({ type: 'artifact', step: 'b', path: '/model.json', kind: 'checkpoint', time: T + i });
+    }
+    const state = fold([plan, { type: 'artifact', step: 'b', path: '/first.wav', kind: 'audio', time: T }, ...many]);
+    const images = state.artifacts.filter((a) => a.kind === 'image').map((a) => a.path);
+    expect(images).toHaveLength(ARTIFACTS_PER_KIND);
+    expect(images[0]).toBe(`/plots/alignment-step-${2 * ARTIFACTS_PER_KIND}.png`);
+    expect(images.at(-1)).toBe(`/plots/alignment-step-${3 * ARTIFACTS_PER_KIND - 1}.png`);
+    expect(state.earlierArtifacts).toEqual({ image: 2 * ARTIFACTS_PER_KIND });
+    // Other kinds are not pushed out by a flood of one kind.
+    expect(state.artifacts.filter((a) => a.kind !== 'image').map((a) => a.path)).toEqual(['/first.wav', '/model.json']);
   });
 
   it('ignores events of steps it does not know', () => {

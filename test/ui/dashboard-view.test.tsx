@@ -89,6 +89,17 @@ describe.each([100, 80])('the dashboard at %i columns', (width) => {
   });
 });
 
+describe('the summary of a long run', () => {
+  it('counts the artifacts the bounded state let go among the earlier ones', () => {
+    const state = { ...foldEvents(events), earlierArtifacts: { image: 37 } };
+    const view = render(<Dashboard state={state} width={100} cwd={FIXTURE_PROJECT} />);
+    const lines = stripVTControlCharacters(view.lastFrame() ?? '').split('\n');
+    view.unmount();
+    expect(lines).toContain('               … and 41 earlier');
+    expect(lines).toContain('               … and 2 earlier');
+  });
+});
+
 describe('the dashboard after a stop request', () => {
   it('says it is saving a checkpoint, then that it stops now', () => {
     expect(frame(midTrainingCount(events), 100, 1).at(-1)).toBe('Stopping: saving a checkpoint… press q again to stop now');

@@ -1,5 +1,6 @@
 // The dashboard's view state and the pure reducer that folds the runner's events into it.
 import type { PlannedStep, RunEvent, RunState, StepState } from '../../runner/events.ts';
+import { rateOf } from '../../runner/live-steps.ts';
 import { shadeAlignment, type AlignmentMatrix } from './heatmap.ts';
 
 /** Size of the terminal heatmap of the attention alignment, in character cells. */
@@ -11,6 +12,11 @@ const LOG_LINES = 3;
 const WARNINGS = 3;
 /** Progress samples the rate is measured over. */
 const RATE_WINDOW = 10;
+/**
+ * Artifacts kept per kind (the summary lists the last few and counts the rest): a long run
+ * announces a picture per plot and a preview per checkpoint, and the state must stay bounded.
+ */
+export const ARTIFACTS_PER_KIND = 20;
 
 export interface ProgressView {
   done: number;
@@ -54,8 +60,10 @@ export interface DashboardState {
   /** Latest clock reading (event times and ticks), ms. */
   now: number;
   steps: StepView[];
-  /** Artifacts in order of their latest announcement, one per path. */
+  /** Artifacts in order of their latest announcement, one per path, the last ARTIFACTS_PER_KIND of each kind. */
   artifacts: ArtifactView[];
+  /** Per kind, how many older artifacts were let go of to keep `artifacts` bounded. */
+  earlierArtifacts: Record<string, number>;
   /** The run's last warnings. */
   warnings: { step: string; message: string }[];
   /** How many times the user asked to stop (q or Ctrl-C). */
@@ -70,7 +78,7 @@ export type DashboardAction =
   | { type: 'alignment'; step: string; matrix: AlignmentMatrix };
 
 export function initialState(): DashboardState {
-  return { pipeline: '', run: 'planning', now: 0, steps: [], artifacts: [], warnings: [], interrupts: 0 };
+  return { pipeline: '', run: 'planning', now: 0, steps: [], artifacts: [], earlierArtifacts: {}, warnings: [], interrupts: 0 };
 }
 
 function planned(step: PlannedStep): StepView {
@@ -146,7 +154,15 @@ export function applyEvent(state: DashboardState, action: DashboardAction): Dash
     }
     case 'artifact': {
       const { step, path, kind, label } = action;
-      return { ...at, artifacts: [...at.artifacts.filter((a) => a.path !== path), { step, path, kind, label }] };
+      const artifacts = [...at.artifacts.filter((a) => a.path !== path), { step, path, kind, label }];
+      const ofKind = artifacts.filter((a) => a.kind === kind);
+      if (ofKind.length <= ARTIFACTS_PER_KIND) return { ...at, artifacts };
+      const oldest = ofKind[0]!;
+      return {
+        ...at,
+        artifacts: artifacts.filter((a) => a !== oldest),
+        earlierArtifacts: { ...at.earlierArtifacts, [kind]: (at.earlierArtifacts[kind] ?? 0) + 1 },
+      };
     }
     case 'watch': // the watch's own lines are printed above the frame
       return at;
@@ -156,12 +172,7 @@ export function applyEvent(state: DashboardState, action: DashboardAction): Dash
 }
 
 /** Units per second over the recent progress samples, or undefined before two samples. */
-export function progressRate(progress: ProgressView): number | undefined {
-  const first = progress.samples[0];
-  const last = progress.samples[progress.samples.length - 1];
-  if (!first || !last || last.time <= first.time || last.done <= first.done) return undefined;
-  return ((last.done - first.done) * 1000) / (last.time - first.time);
-}
+export const progressRate = (progress: ProgressView): number | undefined => rateOf(progress.samples);
 
 /** Seconds a step has run (so far, if it still runs). */
 export function stepSeconds(step: StepView, now: number): number | undefined {

@@ -1,6 +1,7 @@
 // The live view of one running step: progress bar with rate and ETA, training metrics with a
 // loss sparkline, the latest attention alignment, and the step's last log lines.
 import { Box, Text } from 'ink';
+import { memo } from 'react';
 import { formatDuration, formatRate, formatValue, progressBar, sparkline } from './format.ts';
 import { HEATMAP_WIDTH, progressRate, type ProgressView, type StepView } from './state.ts';
 
@@ -86,7 +87,9 @@ function Alignment({ lines }: { lines: string[] }) {
   );
 }
 
-export function StepPanel({ step, width }: { step: StepView; width: number }) {
+// Memoised: the reducer keeps a step's object while nothing of it changes, so a report from one
+// training step does not re-render the other's panel.
+export const StepPanel = memo(function StepPanel({ step, width }: { step: StepView; width: number }) {
   const alignment = step.alignment && <Alignment lines={step.alignment} />;
   return (
     <Box flexDirection="column" marginTop={1} width={width}>
@@ -106,4 +109,4 @@ export function StepPanel({ step, width }: { step: StepView; width: number }) {
       )}
     </Box>
   );
-}
+});

@@ -20,9 +20,9 @@ const HIDDEN_LABELS = [ALIGNMENT_MATRIX_LABEL];
 
 const RUN_COLOUR = { succeeded: 'green', failed: 'red', interrupted: 'yellow', running: 'cyan', planning: 'cyan' } as const;
 
-function ArtifactGroup({ title, artifacts, cwd }: { title: string; artifacts: ArtifactView[]; cwd?: string }) {
+function ArtifactGroup({ title, artifacts, earlier, cwd }: { title: string; artifacts: ArtifactView[]; earlier: number; cwd?: string }) {
   const shown = artifacts.slice(-PER_GROUP);
-  const more = artifacts.length - shown.length;
+  const more = artifacts.length - shown.length + earlier;
   return (
     <>
       {shown.map((a, index) => (
@@ -54,7 +54,7 @@ export function Summary({ state, cwd }: { state: DashboardState; cwd?: string })
       {visible.length > 0 && <Text bold>Artifacts</Text>}
       {GROUPS.map(({ kind, title }) => {
         const artifacts = visible.filter((a) => a.kind === kind);
-        return artifacts.length > 0 ? <ArtifactGroup key={kind} title={title} artifacts={artifacts} cwd={cwd} /> : null;
+        return artifacts.length > 0 ? <ArtifactGroup key={kind} title={title} artifacts={artifacts} earlier={state.earlierArtifacts[kind] ?? 0} cwd={cwd} /> : null;
       })}
     </Box>
   );
