@@ -23,11 +23,11 @@ describe('training plots', () => {
     expect(readdirSync(join(out, 'plots'))).toEqual([]);
     log.append({ step: 2, loss: 1.5, l1: 0.5, val_loss: 1.4 });
     await plots.afterStep(report(2));
-    expect(readdirSync(join(out, 'plots')).sort()).toEqual(['alignment-latest.json', 'alignment-step-2.png']);
+    expect(readdirSync(join(out, 'plots')).sort()).toEqual(['alignment-latest.json', 'alignment-step-2.png', 'alignment-step-2.svg']);
     log.append({ step: 4, loss: 1.2, l1: 0.4, val_loss: 1.3 });
     await plots.afterStep(report(4));
     await plots.afterStep(report(5));
-    expect(readdirSync(join(out, 'plots')).sort()).toEqual(['alignment-latest.json', 'alignment-step-2.png', 'alignment-step-4.png', 'alignment-step-5.png', 'loss.png']);
+    expect(readdirSync(join(out, 'plots')).sort()).toEqual(['alignment-latest.json', ...[2, 4, 5].flatMap((n) => [`alignment-step-${n}.png`, `alignment-step-${n}.svg`]), 'loss.png', 'loss.svg']);
     for (const f of ['alignment-step-5.png', 'loss.png']) expect(readFileSync(join(out, 'plots', f)).subarray(0, 4)).toEqual(PNG);
     expect(JSON.parse(readFileSync(join(out, 'plots', 'alignment-latest.json'), 'utf8'))).toEqual({ rows: 2, cols: 3, step: 5, data: [0.9, 0.5, 0.1235, 0.1, 0.5, 0.8765] });
     expect(ctx.artifacts.filter((a) => a.endsWith('loss.png'))).toHaveLength(2);
@@ -40,7 +40,7 @@ describe('training plots', () => {
     log.append({ step: 1, loss: 2 });
     log.append({ step: 2, loss: 1 });
     await new TrainingPlots(ctx, { network: 'ssrn', terms: [] }, log, async () => ({ valLoss: 1, metrics: {} }), 2).afterStep(report(2));
-    expect(readdirSync(join(out, 'plots'))).toEqual(['loss.png']);
+    expect(readdirSync(join(out, 'plots')).sort()).toEqual(['loss.png', 'loss.svg']);
     expect(existsSync(join(out, 'plots', 'alignment-latest.json'))).toBe(false);
   });
 });
