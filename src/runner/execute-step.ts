@@ -5,6 +5,7 @@ import type { RunEvent } from './events.ts';
 import { writeHistory } from './build-record.ts';
 import type { CacheLayout } from './cache-layout.ts';
 import type { Plan } from './plan.ts';
+import { forgetStepPid, recordStepPid } from './leftover-steps.ts';
 import { prepareWorkDir, publish } from './publish.ts';
 import { startStepProcess, type StepOutcome, type StepProcess } from './step-process.ts';
 
@@ -44,6 +45,7 @@ export class StepExecutor {
       s.resources.cpu,
     );
     this.running.set(name, proc);
+    if (proc.pid) recordStepPid(this.cache, s.build.key, proc.pid);
     try {
       const outcome = await proc.done;
       if (outcome === 'succeeded') {
@@ -53,6 +55,7 @@ export class StepExecutor {
       }
       return outcome;
     } finally {
+      forgetStepPid(this.cache, s.build.key);
       this.running.delete(name);
     }
   }

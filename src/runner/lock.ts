@@ -5,7 +5,8 @@ import { dirname } from 'node:path';
 import { writeFileAtomic } from '../util/atomic.ts';
 import { UserError } from '../errors.ts';
 
-function alive(pid: number): boolean {
+/** Whether a process with this pid exists (EPERM: it does, owned by someone else). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

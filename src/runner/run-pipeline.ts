@@ -5,7 +5,8 @@ import { availableParallelism } from 'node:os';
 import type { Reporter, RunEvent, RunState, StepState } from './events.ts';
 import { CacheLayout } from './cache-layout.ts';
 import { StepExecutor } from './execute-step.ts';
-import { acquireLock } from './lock.ts';
+import { acquireLock, alive } from './lock.ts';
+import { waitForLeftoverSteps } from './leftover-steps.ts';
 import type { Pipeline } from './pipeline.ts';
 import { planPipeline, type Plan, type Selection, type StepPlan } from './plan.ts';
 import { runMachine, type RunContext } from './run.machine.ts';
@@ -30,18 +31,9 @@ export const defaultJobs = () => availableParallelism();
 
 const plannedView = ({ name, kind, needs, decision, reason, estimate }: StepPlan) => ({ name, kind, needs, decision, reason, estimate });
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Warns about steps a crashed earlier run left in flight (they resume from their work dirs). */
 function reportCrashedRun(prev: RunSnapshot | undefined, emit: (e: RunEvent) => void): void {
-  if (!prev || !['loading', 'planning', 'running'].includes(prev.state) || isAlive(prev.pid)) return;
+  if (!prev || !['loading', 'planning', 'running'].includes(prev.state) || alive(prev.pid)) return;
   for (const [step, s] of Object.entries(prev.steps)) {
     if (s.state !== 'running') continue;
     emit({ type: 'log', step, level: 'warn', message: `the previous run (pid ${prev.pid}) stopped while this step was running; its work dir is resumed`, time: Date.now() });
@@ -64,7 +56,10 @@ export async function runPipeline(pipeline: Pipeline, opts: RunOptions): Promise
   let executor: StepExecutor | undefined;
   const machine = runMachine.provide({
     actors: {
-      load: fromPromise(async () => reportCrashedRun(readRunSnapshot(cache.run(pipeline.name)), emit)),
+      load: fromPromise(async () => {
+        reportCrashedRun(readRunSnapshot(cache.run(pipeline.name)), emit);
+        await waitForLeftoverSteps(cache, opts.notice);
+      }),
       plan: fromPromise(async () => {
         plan = await planPipeline(pipeline, cache, opts.selection, { warmStart: opts.warmStart });
         executor = new StepExecutor(plan, cache, emit);
