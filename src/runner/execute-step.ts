@@ -43,9 +43,9 @@ export class StepExecutor {
       { name, kind: s.kind, params: p.steps.find((x) => x.name === name)!.params, inputs, outDir: work, projectDir: p.projectDir, cacheDir: this.cache.root, backend: p.backend, ...(s.warmStart ? { warmStart: s.warmStart } : {}) },
       this.emit,
       s.resources.cpu,
+      (pid) => recordStepPid(this.cache, s.build.key, pid),
     );
     this.running.set(name, proc);
-    if (proc.pid) recordStepPid(this.cache, s.build.key, proc.pid);
     try {
       const outcome = await proc.done;
       if (outcome === 'succeeded') {

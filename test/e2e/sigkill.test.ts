@@ -210,7 +210,11 @@ describe('SIGKILL at random moments of a shortened demo', { timeout: 600_000 }, 
         continue;
       }
       const steps = running(run.events);
-      process.kill(children[Math.floor(rng.next() * children.length)], 'SIGKILL');
+      try {
+        process.kill(children[Math.floor(rng.next() * children.length)], 'SIGKILL');
+      } catch {
+        // it ended and was reaped in between: the run goes on unharmed, as checked below
+      }
       const r = await run.proc;
       kills += 1;
       resumed += resumes(run.events);
@@ -218,9 +222,11 @@ describe('SIGKILL at random moments of a shortened demo', { timeout: 600_000 }, 
       const failed = run.events.flatMap((e) => (e.type === 'step' && e.state === 'failed' ? [`${e.step}: ${e.error}`] : []));
       schedule.push(`kill ${kills} at ${delay} ms during ${steps.join('+') || 'start-up'}: ${failed.join('; ')}`);
       const context = `seed ${SEED + 1}, ${schedule.at(-1)}`;
-      expect(r.exitCode, `${context}: ${String(r.stderr)}`).toBe(1);
-      expect(failed, context).toHaveLength(1);
-      expect(failed[0], context).toMatch(/step process ended without a result \(SIGKILL\)/);
+      // No failure: the process had sent its result and was exiting when the signal came.
+      expect(r.exitCode, `${context}: ${String(r.stderr)}`).toBe(failed.length ? 1 : 0);
+      expect(failed.length, context).toBeLessThanOrEqual(1);
+      if (failed.length) expect(failed[0], context).toMatch(/step process ended without a result \(SIGKILL\)/);
+      else schedule[schedule.length - 1] += ' (it had already finished)';
       expectSound(cache, context);
     }
     const last = await runToEnd(cache, `seed ${SEED + 1} after [${schedule.join('; ')}]`);
