@@ -1,7 +1,10 @@
 // What a cache must look like whenever no vcpipe process is running, however the last run ended:
 // every published entry (one with manifest.json) is complete: each file its documents list
+// (corpus.json, features.json, model.json, synthesis.json; the manifest itself lists no files)
 // exists, hashes and parses as they say; every training checkpoint, published or in a work dir,
-// loads into its real network (src/models/checkpoint.ts). Returns the problems found, one line each.
+// loads into its real network (src/models/checkpoint.ts); every finished item of the per-item
+// caches (items/speech, items/features), which later runs reuse, reads back whole. Returns the
+// problems found, one line each.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Adam } from '../../src/models/adam.ts';
@@ -118,9 +121,33 @@ function entryProblems(dir: string, networks: Networks): string[] {
   }
 }
 
+/** The per-item caches that corpus and preprocess steps reuse across runs: each finished item whole. */
+function itemProblems(cache: string): string[] {
+  const out: string[] = [];
+  const speech = join(cache, 'items/speech');
+  for (const name of existsSync(speech) ? readdirSync(speech).filter((n) => !n.endsWith('.tmp')) : []) {
+    try {
+      readWav(join(speech, name));
+    } catch (err) {
+      out.push(`reused speech item ${name}: ${(err as Error).message}`);
+    }
+  }
+  const features = join(cache, 'items/features');
+  for (const key of existsSync(features) ? readdirSync(features).filter((n) => !n.endsWith('.tmp')) : []) {
+    try {
+      const meta = json<{ frames: number }>(join(features, key, 'meta.json'));
+      if (readNpy(join(features, key, 'mel.npy')).shape[0] !== meta.frames) out.push(`reused feature item ${key}: mel.npy is not ${meta.frames} frames`);
+      readNpy(join(features, key, 'mag.npy'));
+    } catch (err) {
+      out.push(`reused feature item ${key}: ${(err as Error).message}`);
+    }
+  }
+  return out;
+}
+
 /** Every problem in the cache; [] when it is sound. */
 export function cacheProblems(cache: string, networks: Networks): string[] {
-  const problems: string[] = [];
+  const problems: string[] = itemProblems(cache);
   for (const area of ['entries', 'work']) {
     const root = join(cache, area);
     if (!existsSync(root)) continue;
