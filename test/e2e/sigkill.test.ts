@@ -4,9 +4,9 @@
 // hold the same Text2Mel and SSRN bytes (weights and Adam moments) as an uninterrupted run.
 // The kill moments come from a seeded generator: SIGKILL_SEED=N reruns one schedule exactly
 // (the moments, not the machine's timing); every failure names the seed and the kill.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../src/models/rng.ts';
 import type { RunEvent } from '../../src/runner/events.ts';
@@ -45,6 +45,8 @@ steps:
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const newCache = () => join(mkdtempSync(join(tmpdir(), 'vcpipe-sigkill-')), 'cache');
+/** A cache is ~50 MB: each is removed once checked (a failing one stays, named in the message). */
+const dropCache = (cache: string) => rmSync(dirname(cache), { recursive: true, force: true });
 
 /** Direct children of `pid` (every thread's, from /proc). */
 function childrenOf(pid: number): number[] {
@@ -97,7 +99,7 @@ function expectSameAsReference(cache: string, context: string): void {
 }
 
 function expectSound(cache: string, context: string): void {
-  expect(cacheProblems(cache, reference.networks), context).toEqual([]);
+  expect(cacheProblems(cache, reference.networks), `${context} (cache ${cache})`).toEqual([]);
 }
 
 async function runToEnd(cache: string, context: string): Promise<RunEvent[]> {
@@ -119,6 +121,7 @@ describe('SIGKILL at random moments of a shortened demo', { timeout: 600_000 }, 
     const ms = Date.now() - start;
     reference = { ms, text2mel: finalCheckpoint(cache, 'text2mel'), ssrn: finalCheckpoint(cache, 'ssrn'), networks: networksOf(cache) };
     expect(cacheProblems(cache, reference.networks)).toEqual([]);
+    dropCache(cache);
     console.log(`sigkill: seed ${SEED}; uninterrupted run ${(ms / 1000).toFixed(1)} s (Text2Mel step ${reference.text2mel.step}, SSRN step ${reference.ssrn.step})`);
   }, 180_000);
 
@@ -157,6 +160,7 @@ describe('SIGKILL at random moments of a shortened demo', { timeout: 600_000 }, 
         expectSound(cache, context);
         expectSameAsReference(cache, context);
         finished += 1;
+        dropCache(cache);
         cache = newCache();
         continue;
       }
@@ -176,6 +180,7 @@ describe('SIGKILL at random moments of a shortened demo', { timeout: 600_000 }, 
     expectSound(cache, `seed ${SEED}, after the last run`);
     expectSameAsReference(cache, `seed ${SEED}, the run to the end after [${schedule.join('; ')}]`);
     finished += 1;
+    dropCache(cache);
     console.log(`sigkill: ${kills} coordinator kills, ${finished} pipelines finished bit-exact, ${resumed} training resumes from a checkpoint, ` +
       `${overlapsChecked} restarts at once, step processes outlived their coordinator by ≤ ${orphanMs} ms, ${((Date.now() - started) / 1000).toFixed(1)} s\n  ${schedule.join('\n  ')}`);
   });
@@ -206,6 +211,7 @@ describe('SIGKILL at random moments of a shortened demo', { timeout: 600_000 }, 
         expectSound(cache, context);
         expectSameAsReference(cache, context);
         finished += 1;
+        dropCache(cache);
         cache = newCache();
         continue;
       }
@@ -234,6 +240,7 @@ describe('SIGKILL at random moments of a shortened demo', { timeout: 600_000 }, 
     expectSound(cache, `seed ${SEED + 1}, after the last run`);
     expectSameAsReference(cache, `seed ${SEED + 1}, the run to the end after [${schedule.join('; ')}]`);
     finished += 1;
+    dropCache(cache);
     console.log(`sigkill: ${kills} step-process kills, ${finished} pipelines finished bit-exact, ${resumed} training resumes from a checkpoint, ` +
       `${((Date.now() - started) / 1000).toFixed(1)} s\n  ${schedule.join('\n  ')}`);
   });
