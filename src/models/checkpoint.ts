@@ -3,7 +3,9 @@
 //   adam.bin     float32 Adam first then second moments, same order (absent for weights-only)
 //   manifest.json written last: step, tensor table, Adam t, RNG state, validation loss, extras.
 // A checkpoint directory is built under a temp name and renamed into place after its manifest is
-// on disk, so a directory named step-N is always complete.
+// on disk, so a directory named step-N is always complete; it is removed the same way (renamed to
+// a temp name first), so a kill while pruning cannot leave a step-N with a manifest but no weights.
+// Temp dirs that a killed writer left are dropped at the next save.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, openSync, fsyncSync, closeSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tf } from './backend.ts';
@@ -31,7 +33,25 @@ export interface CheckpointManifest {
 }
 
 const DIR_RE = /^step-(\d{7,})$/;
+const TEMP_RE = /^\.step-\d{7,}\.\d+(\.old)?\.tmp$/;
 export const checkpointDirName = (step: number): string => `step-${String(step).padStart(7, '0')}`;
+
+/** Where a checkpoint is built (`new`) or goes to be deleted (`old`); TEMP_RE matches both. */
+const tempDirFor = (root: string, step: number, use: 'new' | 'old'): string =>
+  join(root, `.${checkpointDirName(step)}.${process.pid}${use === 'old' ? '.old' : ''}.tmp`);
+
+/** Removes a checkpoint dir atomically: renamed out of listCheckpoints' sight, then deleted. */
+function removeCheckpointDir(root: string, step: number): void {
+  const doomed = tempDirFor(root, step, 'old');
+  rmSync(doomed, { recursive: true, force: true });
+  try {
+    renameSync(join(root, checkpointDirName(step)), doomed);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw err;
+  }
+  rmSync(doomed, { recursive: true, force: true });
+}
 
 function fsyncFile(path: string): void {
   const fd = openSync(path, 'r');
@@ -52,8 +72,6 @@ function concatValues(tensors: tf.Tensor[]): Float32Array {
 
 type CheckpointInfo = { rng: Record<string, number>; valLoss: number | null; extra?: Record<string, unknown> };
 
-const tmpDirOf = (root: string, step: number) => join(root, `.${checkpointDirName(step)}.${process.pid}.tmp`);
-
 /**
  * Write a checkpoint of `vars` (and Adam's moments) into `root/step-N` atomically. Returns its
  * path. On a full disk the partial temp dir is removed and the error names the checkpoint.
@@ -64,7 +82,7 @@ export function saveCheckpoint(root: string, step: number, vars: Map<string, tf.
   } catch (err) {
     const full = asDiskFull(err, join(root, checkpointDirName(step)));
     if (!full) throw err;
-    rmSync(tmpDirOf(root, step), { recursive: true, force: true });
+    rmSync(tempDirFor(root, step, 'new'), { recursive: true, force: true });
     throw full;
   }
 }
@@ -74,9 +92,9 @@ function writeCheckpoint(
   info: CheckpointInfo,
 ): string {
   mkdirSync(root, { recursive: true });
+  for (const name of readdirSync(root)) if (TEMP_RE.test(name)) rmSync(join(root, name), { recursive: true, force: true });
   const final = join(root, checkpointDirName(step));
-  const tmp = tmpDirOf(root, step);
-  rmSync(tmp, { recursive: true, force: true });
+  const tmp = tempDirFor(root, step, 'new');
   mkdirSync(tmp);
   const tensors: TensorEntry[] = [];
   let off = 0;
@@ -101,7 +119,7 @@ function writeCheckpoint(
     rng: info.rng, valLoss: info.valLoss, extra: info.extra ?? {},
   };
   writeJsonAtomic(join(tmp, 'manifest.json'), manifest);
-  rmSync(final, { recursive: true, force: true });
+  removeCheckpointDir(root, step);
   renameSync(tmp, final);
   return final;
 }
@@ -182,7 +200,7 @@ export function pruneCheckpoints(root: string, keep: number): void {
   const best = bestCheckpoint(root);
   const keepSet = new Set(all.slice(-Math.max(1, keep)).map((c) => c.dir));
   if (best) keepSet.add(best.dir);
-  for (const c of all) if (!keepSet.has(c.dir)) rmSync(c.dir, { recursive: true, force: true });
+  for (const c of all) if (!keepSet.has(c.dir)) removeCheckpointDir(root, c.step);
 }
 
 /** `model.json` at the root of a training step's output: what synthesis and init_from load. */

@@ -2,6 +2,7 @@
 //   entries/<key>/            published step outputs; done only when manifest.json exists
 //   work/<key>/               a step's working dir while it runs, kept if interrupted (resume)
 //   work/<key>/.failed        written when the step failed there (its error), removed when it restarts
+//   work/<key>.pid            pid of the step's process while it runs (leftover-steps.ts)
 //   trash/                    entries being replaced; removed after a republish
 //   runs/<pipeline>.json      the last run's persisted snapshot
 //   history/<pipeline>/<step>.json   what the step was last built from (plan reasons, durations)
@@ -15,6 +16,7 @@ export class CacheLayout {
   manifest = (key: string) => join(this.root, 'entries', key, 'manifest.json');
   work = (key: string) => join(this.root, 'work', key);
   failedMarker = (key: string) => join(this.root, 'work', key, '.failed');
+  stepPid = (key: string) => join(this.root, 'work', `${key}.pid`);
   get entriesDir() { return join(this.root, 'entries'); }
   get workDir() { return join(this.root, 'work'); }
   get trashDir() { return join(this.root, 'trash'); }

@@ -8,6 +8,7 @@ import type { RunEvent } from './events.ts';
 import { writeHistory } from './build-record.ts';
 import type { CacheLayout } from './cache-layout.ts';
 import type { Plan, StepPlan } from './plan.ts';
+import { forgetStepPid, recordStepPid } from './leftover-steps.ts';
 import { asDiskFull, DISK_FULL, diskFullError, freeBytes } from '../util/disk-full.ts';
 import { startStepProcess, StepFailed, type StepOutcome, type StepProcess } from './step-process.ts';
 import { firstLine } from '../util/error-line.ts';
@@ -68,6 +69,7 @@ export class StepExecutor {
       { name, kind: s.kind, params: p.steps.find((x) => x.name === name)!.params, inputs, outDir: work, projectDir: p.projectDir, cacheDir: this.store.localDir, backend: p.backend, ...(s.warmStart ? { warmStart: s.warmStart } : {}) },
       this.emit,
       s.resources.cpu,
+      (pid) => recordStepPid(this.cache, s.build.key, pid),
     );
     this.running.set(name, proc);
     try {
@@ -90,6 +92,7 @@ export class StepExecutor {
       }
       throw err;
     } finally {
+      forgetStepPid(this.cache, s.build.key);
       this.running.delete(name);
     }
   }

@@ -8,6 +8,7 @@ import { CacheLayout } from './cache-layout.ts';
 import { StepExecutor } from './execute-step.ts';
 import { LiveSteps } from './live-steps.ts';
 import { acquireLock } from './lock.ts';
+import { waitForLeftoverSteps } from './leftover-steps.ts';
 import type { Pipeline } from './pipeline.ts';
 import { planPipeline, type Plan, type Selection, type StepPlan } from './plan.ts';
 import { runMachine, type RunContext } from './run.machine.ts';
@@ -58,7 +59,10 @@ export async function runPipeline(pipeline: Pipeline, opts: RunOptions): Promise
   let executor: StepExecutor | undefined;
   const machine = runMachine.provide({
     actors: {
-      load: fromPromise(async () => reportCrashedRun(readRunSnapshot(cache.run(pipeline.name)), emit)),
+      load: fromPromise(async () => {
+        reportCrashedRun(readRunSnapshot(cache.run(pipeline.name)), emit);
+        await waitForLeftoverSteps(cache, opts.notice);
+      }),
       plan: fromPromise(async () => {
         plan = await planPipeline(pipeline, cache, opts.selection, { warmStart: opts.warmStart });
         executor = new StepExecutor(plan, cache, emit);

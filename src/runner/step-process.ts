@@ -30,7 +30,7 @@ export interface StepProcess {
  * unless the user set that), so two training steps side by side on 2 cores use one thread each:
  * with both on all cores, OpenMP's spinning threads made each 10× slower (measured, demo pipeline).
  */
-export function startStepProcess(job: StepJob, onEvent: (e: RunEvent) => void, threads?: number): StepProcess {
+export function startStepProcess(job: StepJob, onEvent: (e: RunEvent) => void, threads?: number, onSpawn?: (pid: number) => void): StepProcess {
   const log = join(job.outDir, 'step.log');
   const child = execa('node', ['--import', TSX, WORKER], {
     env: threads && !process.env.VCPIPE_THREADS ? { VCPIPE_THREADS: String(threads) } : {},
@@ -50,6 +50,8 @@ export function startStepProcess(job: StepJob, onEvent: (e: RunEvent) => void, t
     if (m.type === 'reports') for (const report of m.reports) onEvent({ ...report, step: job.name } as RunEvent);
     else result = m;
   });
+  // Before the job is sent: a process that has it may write into the work dir (leftover-steps.ts).
+  if (child.pid) onSpawn?.(child.pid);
   child.send({ type: 'start', job });
   const done = child.then((r): StepOutcome => {
     if (result?.type === 'done') return result.outcome;
