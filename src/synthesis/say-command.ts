@@ -1,21 +1,24 @@
-// `vcpipe say "Any text here." [--pipeline pipelines/demo.yaml] [--cache DIR] [--out file.wav]
-// [--play] [--checkpoint latest|best|N]`: speak one text with the newest voice a pipeline has
-// trained into the cache. Exit codes: 0 spoken, 2 bad input (no trained model, unspeakable text).
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+// `vcpipe say "Any text here." [--voice NAME.voice | --pipeline pipelines/demo.yaml] [--cache DIR]
+// [--out file.wav] [--play] [--checkpoint latest|best|N]`: speak one text with a voice file or the
+// newest voice a pipeline has trained into the cache. Only what the text needs is loaded: the
+// backend starts while the models are read, once, and no plots are drawn (src/voice/speak.ts).
+// Exit codes: 0 spoken, 2 bad input (no trained model, bad voice file, unspeakable text).
+import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UserError } from '../errors.ts';
 import { cacheDirOf } from '../commands/options.ts';
 import { selectBackend } from '../models/backend.ts';
-import { readTrainedModelDoc } from '../models/load-trained.ts';
+import { writeWav } from '../audio/wav.ts';
+import { loadVoiceFile } from '../voice/load-voice-file.ts';
+import { speakText, type SpeakSettings } from '../voice/speak.ts';
 import { findVoice } from './find-trained.ts';
-import type { CheckpointChoice } from './load-voice.ts';
-import { synthesizeSentences } from './synthesize.ts';
+import { loadVoice, type CheckpointChoice, type Voice } from './load-voice.ts';
+import { PAUSE_SECONDS } from './synthesize.ts';
 import { vocoderDefaults } from './vocoder-defaults.ts';
 
-export const SAY_USAGE = 'usage: vcpipe say "Any text here." [--pipeline pipelines/demo.yaml] [--cache DIR] [--out file.wav] [--play] [--checkpoint latest|best|N]';
+export const SAY_USAGE = 'usage: vcpipe say "Any text here." [--voice NAME.voice | --pipeline pipelines/demo.yaml] [--cache DIR] [--out file.wav] [--play] [--checkpoint latest|best|N]';
 
 const PLAYERS = ['aplay', 'paplay', 'afplay'];
 
@@ -47,7 +50,8 @@ export async function sayCommand(argv: string[], io: SayIo = stdio): Promise<num
       args: argv,
       allowPositionals: true,
       options: {
-        pipeline: { type: 'string', default: 'pipelines/demo.yaml' },
+        pipeline: { type: 'string' },
+        voice: { type: 'string' },
         cache: { type: 'string' },
         out: { type: 'string', default: 'say.wav' },
         play: { type: 'boolean', default: false },
@@ -56,35 +60,47 @@ export async function sayCommand(argv: string[], io: SayIo = stdio): Promise<num
       },
     });
     if (values.help) {
-      io.out(`${SAY_USAGE}\n  Speaks the text with the newest trained Text2Mel and SSRN of the pipeline (in its cache) into a WAV.`);
+      io.out(`${SAY_USAGE}\n  Speaks the text into a WAV with a voice file (vcpipe export-voice), or with the newest trained Text2Mel and SSRN of the pipeline (in its cache; default pipelines/demo.yaml).`);
       return 0;
     }
     const text = positionals.join(' ');
     if (!text.trim()) throw new UserError(`nothing to say\n${SAY_USAGE}`);
+    if (values.voice && values.pipeline) throw new UserError('give --voice or --pipeline, not both');
     const which = parseCheckpoint(values.checkpoint);
-    const cacheDir = cacheDirOf(values.cache);
-    const shownCache = values.cache ?? './cache';
-    const pipeline = values.pipeline!;
-    const voice = findVoice(resolve(pipeline), cacheDir);
-    const retrain = `run: npx vcpipe run ${pipeline}`;
-    if (!voice.text2mel) throw new UserError(`no trained text2mel in ${shownCache} for ${pipeline} — ${retrain}`);
-    if (!voice.ssrn) throw new UserError(`no trained ssrn in ${shownCache} for ${pipeline} — ${retrain}`);
-
-    await selectBackend('auto', io.err);
-    const defaults = vocoderDefaults(Number(readTrainedModelDoc(voice.text2mel.dir).features.n_fft));
-    const work = mkdtempSync(join(tmpdir(), 'vcpipe-say-'));
+    const started = performance.now();
+    // The backend loads while the voice is found; the models are built once it is ready.
+    const backend = selectBackend('auto', io.err);
+    let voice: Voice;
+    let settings: SpeakSettings;
+    let label: string;
+    if (values.voice) {
+      if (values.checkpoint) throw new UserError('--checkpoint is for --pipeline; a voice file holds one checkpoint');
+      await backend;
+      const loaded = loadVoiceFile(values.voice);
+      voice = loaded.voice;
+      settings = loaded.vocoder;
+      label = `${loaded.card.name}: ${loaded.card.steps.text2mel} + ${loaded.card.steps.ssrn} steps`;
+    } else {
+      const cacheDir = cacheDirOf(values.cache);
+      const shownCache = values.cache ?? './cache';
+      const pipeline = values.pipeline ?? 'pipelines/demo.yaml';
+      const found = findVoice(resolve(pipeline), cacheDir);
+      const retrain = `run: npx vcpipe run ${pipeline}`;
+      if (!found.text2mel) throw new UserError(`no trained text2mel in ${shownCache} for ${pipeline} — ${retrain}`);
+      if (!found.ssrn) throw new UserError(`no trained ssrn in ${shownCache} for ${pipeline} — ${retrain}`);
+      await backend;
+      voice = loadVoice(found.text2mel.dir, found.ssrn.dir, which);
+      settings = { ...vocoderDefaults(voice.features.n_fft), pauseSeconds: PAUSE_SECONDS };
+      label = `${found.text2mel.step} + ${found.ssrn.step}`;
+    }
     try {
-      const result = await synthesizeSentences({
-        text2melDir: voice.text2mel.dir, ssrnDir: voice.ssrn.dir, sentences: [text], which,
-        griffinLimIters: defaults.griffinLimIters, power: defaults.power, batchSize: 8, outDir: work,
-        log: io.err, warn: io.err,
-      });
-      const spoken = result.sentences[0];
-      if (!spoken) throw new UserError(`cannot say that: ${result.failed[0]?.reason ?? 'nothing was spoken'}`);
-      copyFileSync(join(work, spoken.wav), values.out!);
-      io.out(`${values.out}: ${spoken.seconds.toFixed(2)} s (${voice.text2mel.step} + ${voice.ssrn.step}, real-time factor ${(result.audioSeconds / result.wallSeconds).toFixed(2)})`);
+      const wave = speakText(voice, text, settings);
+      writeWav(values.out!, [wave], voice.features.sample_rate, 'pcm16');
+      const seconds = wave.length / voice.features.sample_rate;
+      const processing = (performance.now() - started) / 1000;
+      io.out(`${values.out}: ${seconds.toFixed(2)} s (${label}, real-time factor ${(processing / seconds).toFixed(2)}: ${processing.toFixed(2)} s processing ÷ audio)`);
     } finally {
-      rmSync(work, { recursive: true, force: true });
+      voice.dispose();
     }
     if (values.play) {
       const player = findPlayer();

@@ -1,0 +1,88 @@
+// `vcpipe serve [--voice FILE ...] [--pipeline P ...] [--host 127.0.0.1] [--port 5002]
+// [--cache DIR] [--max-in-flight N]`: load the voices once and answer HTTP (src/serve/tts-server.ts)
+// until SIGTERM or Ctrl-C, which stop accepting connections and finish the requests in flight
+// (exit 0). Exit 2: bad input (no voice, a bad voice file, a bad port, the port in use).
+import { parseArgs } from 'node:util';
+import { UserError } from '../errors.ts';
+import { selectBackend } from '../models/backend.ts';
+import { createTtsServer, SERVE_DEFAULTS } from '../serve/tts-server.ts';
+import type { ServedVoice } from '../serve/speech-engine.ts';
+import { loadPipelineVoice } from '../voice/pipeline-voice.ts';
+import { loadVoiceFile } from '../voice/load-voice-file.ts';
+import { cacheDirOf } from './options.ts';
+import { HELP } from './help.ts';
+
+function wholeNumber(name: string, v: string | undefined, fallback: number, min: number, max: number): number {
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UserError(`--${name} must be a whole number from ${min} to ${max}, got '${v}'`);
+  return n;
+}
+
+export async function serveCommand(argv: string[]): Promise<number> {
+  const out = (line: string) => void process.stdout.write(line + '\n');
+  const err = (line: string) => void process.stderr.write(line + '\n');
+  const voices: ServedVoice[] = [];
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: {
+        voice: { type: 'string', multiple: true },
+        pipeline: { type: 'string', multiple: true },
+        host: { type: 'string', default: '127.0.0.1' },
+        port: { type: 'string' },
+        cache: { type: 'string' },
+        'max-in-flight': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+    if (values.help) {
+      out(HELP.serve!);
+      return 0;
+    }
+    if (positionals.length) throw new UserError(`unexpected argument '${positionals[0]}' (voices are given with --voice or --pipeline)`);
+    const port = wholeNumber('port', values.port, 5002, 0, 65535);
+    const maxInFlight = wholeNumber('max-in-flight', values['max-in-flight'], SERVE_DEFAULTS.maxInFlight, 1, 100_000);
+    const files = values.voice ?? [];
+    const pipelines = values.pipeline ?? [];
+    if (!files.length && !pipelines.length) throw new UserError('no voice: give --voice NAME.voice or --pipeline P (see vcpipe serve --help)');
+    await selectBackend('auto', err);
+    for (const file of files) {
+      const v = loadVoiceFile(file);
+      voices.push({ name: v.card.name, voice: v.voice, card: v.card, settings: v.vocoder });
+    }
+    for (const p of pipelines) voices.push(loadPipelineVoice(p, cacheDirOf(values.cache)));
+    const names = voices.map((v) => v.name);
+    const twice = names.find((n, i) => names.indexOf(n) !== i);
+    if (twice) throw new UserError(`two voices are named '${twice}' (a voice's name is its file name without .voice)`);
+
+    const tts = createTtsServer({ voices, maxInFlight, log: err });
+    await new Promise<void>((resolve, reject) => {
+      tts.server.once('error', (e: NodeJS.ErrnoException) =>
+        reject(e.code === 'EADDRINUSE' || e.code === 'EACCES' || e.code === 'EADDRNOTAVAIL' ? new UserError(`cannot listen on ${values.host}:${port}: ${e.code}`) : e),
+      );
+      tts.server.listen(port, values.host, resolve);
+    });
+    const address = tts.server.address();
+    const bound = typeof address === 'object' && address ? address.port : port;
+    out(`vcpipe serve: http://${values.host}:${bound}/ (voices: ${names.join(', ')})`);
+    await new Promise<void>((resolve) => {
+      const stop = (signal: string) => {
+        err(`vcpipe serve: ${signal}: finishing ${tts.inFlight()} request(s) in flight`);
+        void tts.close().then(resolve);
+      };
+      process.once('SIGTERM', () => stop('SIGTERM'));
+      process.once('SIGINT', () => stop('SIGINT'));
+    });
+    err('vcpipe serve: stopped');
+    return 0;
+  } catch (e) {
+    if (e instanceof UserError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      err(`vcpipe serve: ${(e as Error).message}`);
+      return 2;
+    }
+    throw e;
+  } finally {
+    for (const v of voices) v.voice.dispose();
+  }
+}

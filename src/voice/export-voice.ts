@@ -1,0 +1,101 @@
+// A pipeline's trained voice in its cache → a voice file. The synthesize step (named, or the
+// pipeline's first) says which Text2Mel and SSRN steps make the voice and its vocoder settings;
+// the newest published entry of each is exported at the chosen checkpoint.
+import { readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { UserError } from '../errors.ts';
+import { readManifest, type TrainedModelDoc } from '../models/checkpoint.ts';
+import type { SsrnConfig, Text2MelConfig } from '../models/config.ts';
+import { checkpointOf, readTrainedModelDoc } from '../models/load-trained.ts';
+import type { FeatureConfig } from '../audio/feature-config.ts';
+import { SSRN_KIND, TEXT2MEL_KIND, readPipelineSteps, trainedEntries } from '../synthesis/find-trained.ts';
+import type { CheckpointChoice } from '../synthesis/load-voice.ts';
+import { PAUSE_SECONDS } from '../synthesis/synthesize.ts';
+import { vocoderDefaults } from '../synthesis/vocoder-defaults.ts';
+import { VOCAB } from '../text/vocab.ts';
+import { corpusOf, heldoutWerOf, publishedEntries } from './model-card.ts';
+import type { NetworkSpec, VoiceManifest, ModelCard } from './voice-format.ts';
+import { VCPIPE_VERSION } from './vcpipe-version.ts';
+import { writeVoiceFile } from './write-voice-file.ts';
+
+export interface ExportOptions {
+  pipeline: string;
+  cacheDir: string;
+  /** The synthesize step; default the pipeline's first. */
+  step?: string;
+  /** Default: the synthesize step's `checkpoint`, else latest. */
+  which?: CheckpointChoice;
+  out: string;
+}
+
+/** The chosen checkpoint's weights, checked complete (weights.bin holds every tensor). */
+function networkOf<C>(dir: string, doc: TrainedModelDoc, which: CheckpointChoice): { spec: NetworkSpec<C>; weights: Float32Array } {
+  const checkpoint = checkpointOf(dir, doc, which);
+  const manifest = readManifest(checkpoint);
+  const values = manifest.tensors.reduce((a, t) => a + t.shape.reduce((x, y) => x * y, 1), 0);
+  const path = join(checkpoint, 'weights.bin');
+  const bytes = statSync(path, { throwIfNoEntry: false })?.size;
+  if (bytes !== values * 4) throw new UserError(`${path}: ${bytes ?? 'no'} bytes but the manifest needs ${values * 4} — the checkpoint is incomplete`);
+  const buf = readFileSync(path);
+  const weights = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+  return { spec: { config: doc.config as unknown as C, step: manifest.step, tensors: manifest.tensors }, weights };
+}
+
+export async function exportVoice(o: ExportOptions): Promise<{ manifest: VoiceManifest; card: ModelCard }> {
+  const steps = readPipelineSteps(o.pipeline);
+  const synthSteps = [...steps].filter(([, s]) => s.kind === 'synthesize').map(([n]) => n);
+  const stepName = o.step ?? synthSteps[0];
+  if (!stepName) throw new UserError(`${o.pipeline}: no synthesize step, so no voice to export`);
+  const decl = steps.get(stepName);
+  if (!decl || decl.kind !== 'synthesize') {
+    throw new UserError(`${o.pipeline}: --step ${stepName} is not a synthesize step (synthesize steps: ${synthSteps.join(', ') || 'none'})`);
+  }
+  const w = decl.with ?? {};
+  if (typeof w.text2mel !== 'string' || typeof w.ssrn !== 'string') throw new UserError(`${o.pipeline}: step ${stepName} needs both text2mel and ssrn to make a voice`);
+  const retrain = `run: npx vcpipe run ${o.pipeline}`;
+  const newest = (kind: string, step: string) => {
+    const e = trainedEntries(o.cacheDir, kind, new Set([step]))[0];
+    if (!e) throw new UserError(`no trained ${step} in ${o.cacheDir} for ${o.pipeline} — ${retrain}`);
+    return e;
+  };
+  const t2mEntry = newest(TEXT2MEL_KIND, w.text2mel);
+  const ssrnEntry = newest(SSRN_KIND, w.ssrn);
+  const which = o.which ?? (w.checkpoint as CheckpointChoice | undefined) ?? 'latest';
+  const t2mDoc = readTrainedModelDoc(t2mEntry.dir);
+  const ssrnDoc = readTrainedModelDoc(ssrnEntry.dir);
+  const t2m = networkOf<Text2MelConfig>(t2mEntry.dir, t2mDoc, which);
+  const ssrn = networkOf<SsrnConfig>(ssrnEntry.dir, ssrnDoc, which);
+  const features = t2mDoc.features as unknown as FeatureConfig;
+  const defaults = vocoderDefaults(features.n_fft);
+
+  const entries = publishedEntries(o.cacheDir);
+  const recordOf = (dir: string) => entries.find((e) => e.dir === dir)!.record;
+  const corpus = corpusOf(entries, recordOf(t2mEntry.dir));
+  const card: ModelCard = {
+    name: basename(o.out).replace(/\.voice$/, ''),
+    speaker: t2mDoc.speaker ?? corpus?.speaker ?? 'unknown',
+    corpus: corpus && { utterances: corpus.utterances, hours: corpus.hours },
+    steps: { text2mel: t2m.spec.step, ssrn: ssrn.spec.step },
+    heldoutWer: heldoutWerOf(entries, recordOf(t2mEntry.dir), recordOf(ssrnEntry.dir)),
+    source: { pipeline: basename(o.pipeline), step: stepName },
+    vcpipe: VCPIPE_VERSION,
+    created: new Date().toISOString(),
+  };
+  const manifest = await writeVoiceFile(o.out, {
+    card,
+    spec: {
+      features,
+      text: { vocab: VOCAB },
+      vocoder: {
+        griffinLimIters: typeof w.griffin_lim_iters === 'number' ? w.griffin_lim_iters : defaults.griffinLimIters,
+        power: typeof w.power === 'number' ? w.power : defaults.power,
+        pauseSeconds: PAUSE_SECONDS,
+      },
+      text2mel: t2m.spec,
+      ssrn: ssrn.spec,
+    },
+    text2melWeights: t2m.weights,
+    ssrnWeights: ssrn.weights,
+  });
+  return { manifest, card };
+}
