@@ -82,7 +82,7 @@ newest trained Text2Mel and SSRN at the checkpoint (default: the step's checkpoi
 feature config, text front end, vocoder settings, and a model card (speaker, corpus size and
 hours, training steps, held-out WER of the evaluate step, vcpipe version), with the sha256 of
 every part. Use it with vcpipe say --voice NAME.voice or vcpipe serve --voice NAME.voice.`,
-  serve: `Usage: vcpipe serve [--voice NAME.voice ...] [--pipeline P ...] [--host 127.0.0.1] [--port 5002] [--max-in-flight N] [--cache DIR]
+  serve: `Usage: vcpipe serve [--voice NAME.voice ...] [--pipeline P ...] [--host 127.0.0.1] [--port 5002] [--max-in-flight N] [--max-frames N] [--cache DIR]
 
 Loads the voices once and serves them over HTTP until SIGTERM or Ctrl-C (requests in flight are
 finished first):
@@ -93,7 +93,8 @@ finished first):
   GET  /health       {"status": "ok", ...}
 Binds 127.0.0.1 unless --host says otherwise. Bad requests get a 4xx with a one-line JSON error;
 bodies over 64 KiB get 413, text over 2,000 characters 400, more than N requests in flight
-(default 128) 503. Requests waiting together are synthesised in one batch.`,
+(default 128) 503. Requests waiting together are synthesised in one batch. --max-frames caps
+the reduced frames of each sentence (default: the voice's max_T).`,
   graph: `Usage: vcpipe graph <pipeline.yaml>
 
 Prints the steps as a text DAG: each step indented under what it needs.`,

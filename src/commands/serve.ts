@@ -1,5 +1,5 @@
 // `vcpipe serve [--voice FILE ...] [--pipeline P ...] [--host 127.0.0.1] [--port 5002]
-// [--cache DIR] [--max-in-flight N]`: load the voices once and answer HTTP (src/serve/tts-server.ts)
+// [--cache DIR] [--max-in-flight N] [--max-frames N]`: load the voices once and answer HTTP (src/serve/tts-server.ts)
 // until SIGTERM or Ctrl-C, which stop accepting connections and finish the requests in flight
 // (exit 0). Exit 2: bad input (no voice, a bad voice file, a bad port, the port in use).
 import { parseArgs } from 'node:util';
@@ -26,6 +26,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   try {
     const { values, positionals } = parseArgs({
       args: argv,
+      allowPositionals: true,
       options: {
         voice: { type: 'string', multiple: true },
         pipeline: { type: 'string', multiple: true },
@@ -33,6 +34,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
         port: { type: 'string' },
         cache: { type: 'string' },
         'max-in-flight': { type: 'string' },
+        'max-frames': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -43,15 +45,19 @@ export async function serveCommand(argv: string[]): Promise<number> {
     if (positionals.length) throw new UserError(`unexpected argument '${positionals[0]}' (voices are given with --voice or --pipeline)`);
     const port = wholeNumber('port', values.port, 5002, 0, 65535);
     const maxInFlight = wholeNumber('max-in-flight', values['max-in-flight'], SERVE_DEFAULTS.maxInFlight, 1, 100_000);
+    const maxFrames = values['max-frames'] === undefined ? undefined : wholeNumber('max-frames', values['max-frames'], 0, 1, 100_000);
     const files = values.voice ?? [];
     const pipelines = values.pipeline ?? [];
     if (!files.length && !pipelines.length) throw new UserError('no voice: give --voice NAME.voice or --pipeline P (see vcpipe serve --help)');
     await selectBackend('auto', err);
     for (const file of files) {
       const v = loadVoiceFile(file);
-      voices.push({ name: v.card.name, voice: v.voice, card: v.card, settings: v.vocoder });
+      voices.push({ name: v.card.name, voice: v.voice, card: v.card, settings: { ...v.vocoder, maxFrames } });
     }
-    for (const p of pipelines) voices.push(loadPipelineVoice(p, cacheDirOf(values.cache)));
+    for (const p of pipelines) {
+      const v = loadPipelineVoice(p, cacheDirOf(values.cache));
+      voices.push({ ...v, settings: { ...v.settings, maxFrames } });
+    }
     const names = voices.map((v) => v.name);
     const twice = names.find((n, i) => names.indexOf(n) !== i);
     if (twice) throw new UserError(`two voices are named '${twice}' (a voice's name is its file name without .voice)`);

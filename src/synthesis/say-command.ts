@@ -11,14 +11,15 @@ import { UserError } from '../errors.ts';
 import { cacheDirOf } from '../commands/options.ts';
 import { selectBackend } from '../models/backend.ts';
 import { writeWav } from '../audio/wav.ts';
-import { loadVoiceFile } from '../voice/load-voice-file.ts';
+import { voiceFromFile } from '../voice/load-voice-file.ts';
+import { readVoiceFile } from '../voice/read-voice-file.ts';
 import { speakText, type SpeakSettings } from '../voice/speak.ts';
 import { findVoice } from './find-trained.ts';
 import { loadVoice, type CheckpointChoice, type Voice } from './load-voice.ts';
 import { PAUSE_SECONDS } from './synthesize.ts';
 import { vocoderDefaults } from './vocoder-defaults.ts';
 
-export const SAY_USAGE = 'usage: vcpipe say "Any text here." [--voice NAME.voice | --pipeline pipelines/demo.yaml] [--cache DIR] [--out file.wav] [--play] [--checkpoint latest|best|N]';
+export const SAY_USAGE = 'usage: vcpipe say "Any text here." [--voice NAME.voice | --pipeline pipelines/demo.yaml] [--cache DIR] [--out file.wav] [--play] [--checkpoint latest|best|N] [--max-frames N]';
 
 const PLAYERS = ['aplay', 'paplay', 'afplay'];
 
@@ -56,6 +57,7 @@ export async function sayCommand(argv: string[], io: SayIo = stdio): Promise<num
         out: { type: 'string', default: 'say.wav' },
         play: { type: 'boolean', default: false },
         checkpoint: { type: 'string' },
+        'max-frames': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -67,16 +69,19 @@ export async function sayCommand(argv: string[], io: SayIo = stdio): Promise<num
     if (!text.trim()) throw new UserError(`nothing to say\n${SAY_USAGE}`);
     if (values.voice && values.pipeline) throw new UserError('give --voice or --pipeline, not both');
     const which = parseCheckpoint(values.checkpoint);
+    const cap = values['max-frames'];
+    if (cap !== undefined && !/^[1-9]\d*$/.test(cap)) throw new UserError(`--max-frames must be a whole number ≥ 1, got '${cap}'`);
     const started = performance.now();
-    // The backend loads while the voice is found; the models are built once it is ready.
+    // The backend loads while the voice is found and read; the networks are built once it is ready.
     const backend = selectBackend('auto', io.err);
     let voice: Voice;
     let settings: SpeakSettings;
     let label: string;
     if (values.voice) {
       if (values.checkpoint) throw new UserError('--checkpoint is for --pipeline; a voice file holds one checkpoint');
+      const file = readVoiceFile(values.voice); // checked before the networks are built
       await backend;
-      const loaded = loadVoiceFile(values.voice);
+      const loaded = voiceFromFile(values.voice, file);
       voice = loaded.voice;
       settings = loaded.vocoder;
       label = `${loaded.card.name}: ${loaded.card.steps.text2mel} + ${loaded.card.steps.ssrn} steps`;
@@ -94,7 +99,7 @@ export async function sayCommand(argv: string[], io: SayIo = stdio): Promise<num
       label = `${found.text2mel.step} + ${found.ssrn.step}`;
     }
     try {
-      const wave = speakText(voice, text, settings);
+      const wave = speakText(voice, text, { ...settings, maxFrames: cap === undefined ? undefined : Number(cap) });
       writeWav(values.out!, [wave], voice.features.sample_rate, 'pcm16');
       const seconds = wave.length / voice.features.sample_rate;
       const processing = (performance.now() - started) / 1000;

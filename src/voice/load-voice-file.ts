@@ -9,7 +9,7 @@ import { VOCAB } from '../text/vocab.ts';
 import { firstLine } from '../util/error-line.ts';
 import type { Voice } from '../synthesis/load-voice.ts';
 import type { ModelCard, VoiceManifest, VoiceSpec } from './voice-format.ts';
-import { readVoiceFile } from './read-voice-file.ts';
+import { readVoiceFile, type VoiceFileContents } from './read-voice-file.ts';
 
 export interface LoadedVoiceFile {
   voice: Voice;
@@ -19,7 +19,11 @@ export interface LoadedVoiceFile {
 }
 
 export function loadVoiceFile(path: string): LoadedVoiceFile {
-  const file = readVoiceFile(path);
+  return voiceFromFile(path, readVoiceFile(path));
+}
+
+/** The networks of an already read and verified voice file, built on the current backend. */
+export function voiceFromFile(path: string, file: VoiceFileContents): LoadedVoiceFile {
   const { spec } = file;
   if (spec.text.vocab !== VOCAB) {
     throw new UserError(`${path}: the voice was trained on the vocabulary "${spec.text.vocab}", this vcpipe's text front end has "${VOCAB}"`);
