@@ -73,14 +73,20 @@ export async function sayCommand(argv: string[], io: SayIo = stdio): Promise<num
     if (cap !== undefined && !/^[1-9]\d*$/.test(cap)) throw new UserError(`--max-frames must be a whole number ≥ 1, got '${cap}'`);
     const started = performance.now();
     // The backend loads while the voice is found and read; the networks are built once it is ready.
-    const backend = selectBackend('auto', io.err);
+    // Its lines are shown once it is needed, so a bad voice file or pipeline is the only line.
+    const backendLines: string[] = [];
+    const startedBackend = selectBackend('auto', (l) => void backendLines.push(l));
+    const backendReady = async () => {
+      await startedBackend;
+      backendLines.forEach((l) => io.err(l));
+    };
     let voice: Voice;
     let settings: SpeakSettings;
     let label: string;
     if (values.voice) {
       if (values.checkpoint) throw new UserError('--checkpoint is for --pipeline; a voice file holds one checkpoint');
       const file = readVoiceFile(values.voice); // checked before the networks are built
-      await backend;
+      await backendReady();
       const loaded = voiceFromFile(values.voice, file);
       voice = loaded.voice;
       settings = loaded.vocoder;
@@ -93,7 +99,7 @@ export async function sayCommand(argv: string[], io: SayIo = stdio): Promise<num
       const retrain = `run: npx vcpipe run ${pipeline}`;
       if (!found.text2mel) throw new UserError(`no trained text2mel in ${shownCache} for ${pipeline} — ${retrain}`);
       if (!found.ssrn) throw new UserError(`no trained ssrn in ${shownCache} for ${pipeline} — ${retrain}`);
-      await backend;
+      await backendReady();
       voice = loadVoice(found.text2mel.dir, found.ssrn.dir, which);
       settings = { ...vocoderDefaults(voice.features.n_fft), pauseSeconds: PAUSE_SECONDS };
       label = `${found.text2mel.step} + ${found.ssrn.step}`;

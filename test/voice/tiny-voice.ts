@@ -37,15 +37,24 @@ function publish(cache: string, key: string, step: string, kind: string, upstrea
   writeFileSync(join(entry, 'manifest.json'), JSON.stringify(record));
 }
 
-export async function makeTinyVoice(): Promise<TinyVoice> {
-  await selectBackend('wasm');
+/** Architecture and training length; the default is the smallest that trains in about a second. */
+export interface TinyVoiceOptions {
+  text2mel?: Record<string, unknown>;
+  ssrn?: Record<string, unknown>;
+  steps?: number;
+  backend?: string;
+}
+
+export async function makeTinyVoice(o: TinyVoiceOptions = {}): Promise<TinyVoice> {
+  await selectBackend(o.backend ?? 'wasm');
   const root = makeTempDir('vcpipe-voice-');
   const features = writeSyntheticFeatures(join(root, 'features'), { utterances: 10 });
-  const common = { steps: 2, batch_size: 4, validation: 2, log_every: 2, plot_every: 100, checkpoint_every: 100 };
+  const steps = o.steps ?? 2;
+  const common = { steps, batch_size: 4, validation: 2, log_every: steps, plot_every: 100, checkpoint_every: 100 };
   const t2m = join(root, 't2m');
-  await trainText2Mel.run(makeContext(t2m, { features }, { ...common, config: { base: 'tiny', e: 16, d: 16 } }));
+  await trainText2Mel.run(makeContext(t2m, { features }, { ...common, config: o.text2mel ?? { base: 'tiny', e: 16, d: 16 } }, o.backend));
   const ssrn = join(root, 'ssrn');
-  await trainSsrn.run(makeContext(ssrn, { features }, { ...common, config: { base: 'tiny', c: 16 } }));
+  await trainSsrn.run(makeContext(ssrn, { features }, { ...common, config: o.ssrn ?? { base: 'tiny', c: 16 } }, o.backend));
   const cache = join(root, 'cache');
   publish(cache, 'features', 'features', 'shell', {}, features);
   publish(cache, 't2m', 'text2mel', 'train-text2mel', { features: 'id-features' }, t2m);
