@@ -49,6 +49,10 @@ export async function serveCommand(argv: string[]): Promise<number> {
     const files = values.voice ?? [];
     const pipelines = values.pipeline ?? [];
     if (!files.length && !pipelines.length) throw new UserError('no voice: give --voice NAME.voice or --pipeline P (see vcpipe serve --help)');
+    // One torch thread unless told otherwise: the decoder's ops on one frame are too small to
+    // share, and a second thread spinning for work cost 18x the CPU of a batch of 16 pieces on
+    // the 2-core machine shared with other work (1,247 vs 69 ms; see docs/benchmarks.md).
+    process.env.VCPIPE_THREADS ??= '1';
     await selectBackend('auto', err);
     for (const file of files) {
       const v = loadVoiceFile(file);
