@@ -64,7 +64,10 @@ async function throughput(url: string, clients: number, each: number): Promise<{
   const start = performance.now();
   let audio = 0;
   await Promise.all(Array.from({ length: clients }, async (_, c) => {
-    for (let i = 0; i < each; i++) audio += (await timed(url, SENTENCES[(c + i) % SENTENCES.length])).audio;
+    for (let i = 0; i < each; i++) {
+      const r = await timed(url, SENTENCES[(c + i) % SENTENCES.length]);
+      audio += r.audio;
+    }
   }));
   const wall = (performance.now() - start) / 1000;
   return { perSecond: (clients * each) / wall, rtf: wall / audio, wall };

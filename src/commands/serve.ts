@@ -2,6 +2,7 @@
 // [--cache DIR] [--max-in-flight N] [--max-frames N]`: load the voices once and answer HTTP (src/serve/tts-server.ts)
 // until SIGTERM or Ctrl-C, which stop accepting connections and finish the requests in flight
 // (exit 0). Exit 2: bad input (no voice, a bad voice file, a bad port, the port in use).
+import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UserError } from '../errors.ts';
 import { selectBackend } from '../models/backend.ts';
@@ -56,7 +57,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     await selectBackend('auto', err);
     for (const file of files) {
       const v = loadVoiceFile(file);
-      voices.push({ name: v.card.name, voice: v.voice, card: v.card, settings: { ...v.vocoder, maxFrames } });
+      voices.push({ name: basename(file).replace(/\.voice$/, ''), voice: v.voice, card: v.card, settings: { ...v.vocoder, maxFrames } });
     }
     for (const p of pipelines) {
       const v = loadPipelineVoice(p, cacheDirOf(values.cache));

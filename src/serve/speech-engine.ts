@@ -35,6 +35,8 @@ export class SpeechEngine {
   private jobs: Job[] = [];
   private running = false;
   private idleWaiters: (() => void)[] = [];
+  /** Pieces spoken and decoder batches run since the start (pieces ÷ batches = mean batch size). */
+  readonly spoken = { pieces: 0, batches: 0 };
 
   constructor(private readonly batchSize: number) {}
 
@@ -69,6 +71,8 @@ export class SpeechEngine {
       const batch = this.jobs.filter((j) => j.voice === voice).slice(0, this.batchSize);
       try {
         const mels = generateMels(voice.voice, batch.map((j) => j.pieces[j.next]), voice.settings);
+        this.spoken.batches++;
+        this.spoken.pieces += batch.length;
         await turn();
         for (const [i, job] of batch.entries()) {
           if (!this.jobs.includes(job)) continue; // cancelled meanwhile

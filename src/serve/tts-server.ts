@@ -1,6 +1,7 @@
 // The HTTP side of `vcpipe serve` (node:http, no framework):
 //   GET  /             the web page (web-page.ts)
-//   GET  /health       {"status":"ok","voices":[...],"inFlight":n}
+//   GET  /health       {"status":"ok","voices":[...],"inFlight":n,"spoken":{"pieces":n,"batches":n},"tensors":n}
+//                      (tensors: live tensor count, which must not grow from request to request)
 //   GET  /api/voices   {"voices":[{name, sampleRate, card}], "default": name}
 //   POST /api/tts      {"text", "voice"?, "format"?: "wav"} → audio/wav, streamed piece by piece
 //                      with chunked transfer (header: wav-stream.ts)
@@ -9,6 +10,7 @@
 // with Retry-After). The server only binds where the caller listens it (serve defaults to 127.0.0.1).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { UserError } from '../errors.ts';
+import { tf } from '../models/backend.ts';
 import { firstLine } from '../util/error-line.ts';
 import { piecesOf } from '../voice/speak.ts';
 import { SpeechEngine, type ServedVoice } from './speech-engine.ts';
@@ -157,7 +159,7 @@ export function createTtsServer(o: TtsServerOptions): TtsServer {
       res.end(WEB_PAGE);
     } else if (path === '/health') {
       allow('GET');
-      sendJson(res, 200, { status: 'ok', voices: [...voices.keys()], inFlight });
+      sendJson(res, 200, { status: 'ok', voices: [...voices.keys()], inFlight, spoken: engine.spoken, tensors: tf.memory().numTensors });
     } else if (path === '/api/voices') {
       allow('GET');
       sendJson(res, 200, {

@@ -75,6 +75,8 @@ export async function sayCommand(argv: string[], io: SayIo = stdio): Promise<num
     // The backend loads while the voice is found and read; the networks are built once it is ready.
     // Its lines are shown once it is needed, so a bad voice file or pipeline is the only line.
     const backendLines: string[] = [];
+    // One torch thread unless told otherwise, as in serve: one sentence's ops are too small to share.
+    process.env.VCPIPE_THREADS ??= '1';
     const startedBackend = selectBackend('auto', (l) => void backendLines.push(l));
     const backendReady = async () => {
       await startedBackend;

@@ -2,7 +2,9 @@
 // the voices and their cards, one-line JSON refusals, 100 concurrent requests, the in-flight
 // bound, loopback-only binding and a SIGTERM that finishes what is in flight.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { copyFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { join } from 'node:path';
 import { networkInterfaces } from 'node:os';
 import { decodeWav } from '../../src/audio/wav.ts';
 import { STREAMING_SIZE, withKnownSizes } from '../../src/serve/wav-stream.ts';
@@ -41,7 +43,8 @@ async function expectError(res: Response, status: number, message: RegExp): Prom
 describe('vcpipe serve', () => {
   it('GET /health and /api/voices: the loaded voice with its model card', async () => {
     const health = await (await fetch(`${server.url}/health`)).json();
-    expect(health).toEqual({ status: 'ok', voices: ['tiny'], inFlight: 0 });
+    expect(health).toMatchObject({ status: 'ok', voices: ['tiny'], inFlight: 0, spoken: { pieces: 0, batches: 0 } });
+    expect(health.tensors).toBeGreaterThan(0); // the two networks' weights
     const voices = await (await fetch(`${server.url}/api/voices`)).json();
     expect(voices.default).toBe('tiny');
     expect(voices.voices).toHaveLength(1);
@@ -100,6 +103,7 @@ describe('vcpipe serve', () => {
     const requests = Array.from({ length: 100 }, (_, i) =>
       i % 10 === 3 ? BAD[Math.floor(i / 10) % BAD.length] : { body: { text: `Request number ${i} is here.` }, type: 'application/json', status: 200, error: undefined },
     );
+    const health0 = await (await fetch(`${server.url}/health`)).json();
     const answers = await Promise.all(requests.map(async (r) => {
       const res = await tts(server.url, r.body, r.type);
       return { status: res.status, type: res.headers.get('content-type'), body: Buffer.from(await res.arrayBuffer()) };
@@ -118,7 +122,14 @@ describe('vcpipe serve', () => {
         expect(n).toBeLessThanOrEqual(MAX_PIECE_SAMPLES);
       }
     });
-    expect(await (await fetch(`${server.url}/health`)).json()).toEqual({ status: 'ok', voices: ['tiny'], inFlight: 0 });
+    const before = health0;
+    const after = await (await fetch(`${server.url}/health`)).json();
+    expect(after).toMatchObject({ status: 'ok', voices: ['tiny'], inFlight: 0 });
+    // 90 one-sentence requests arrived together: they were spoken in shared decoder batches.
+    expect(after.spoken.pieces - before.spoken.pieces).toBe(90);
+    expect(after.spoken.batches - before.spoken.batches).toBeLessThanOrEqual(30);
+    // Nothing was left behind: as many live tensors as before the hundred requests.
+    expect(after.tensors).toBe(before.tensors);
   }, 120_000);
 
   it('binds 127.0.0.1 only', async () => {
@@ -136,6 +147,25 @@ describe('vcpipe serve', () => {
 });
 
 describe('vcpipe serve under load and at shutdown', () => {
+  it('serves a pipeline\'s newest voice from its cache beside a voice file; requests pick the voice', async () => {
+    const second = join(v.root, 'second.voice');
+    copyFileSync(v.voiceFile, second);
+    const s = await startServer(['--pipeline', v.pipeline, '--cache', v.cache, '--voice', second, '--max-frames', String(MAX_FRAMES)]);
+    try {
+      const { voices } = await (await fetch(`${s.url}/api/voices`)).json();
+      expect(voices.map((x: { name: string }) => x.name)).toEqual(['second', 'tiny']);
+      expect(voices[1].card).toMatchObject({ name: 'tiny', speaker: 'synthetic', heldoutWer: 0.25, source: { pipeline: 'tiny.yaml' } });
+      for (const name of ['tiny', 'second']) {
+        const res = await tts(s.url, { text: 'Which voice is this?', voice: name });
+        expect(res.status).toBe(200);
+        expect(res.headers.get('x-voice')).toBe(name);
+        expect(decodeWav(withKnownSizes(Buffer.from(await res.arrayBuffer())), name).channels[0].length).toBeGreaterThan(1600);
+      }
+    } finally {
+      s.child.kill('SIGKILL');
+    }
+  }, 60_000);
+
   it('more requests than --max-in-flight: the rest get 503 with Retry-After', async () => {
     const small = await startServer(['--voice', v.voiceFile, '--max-frames', String(MAX_FRAMES), '--max-in-flight', '2']);
     try {
