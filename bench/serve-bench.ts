@@ -31,6 +31,11 @@ const SENTENCES = [
 ];
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+/** CPU seconds (user + sys) a process has used, from /proc (clock ticks of 1/100 s). */
+const cpuSeconds = (pid: number) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+};
 const rssMiB = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 
 /** Wall and CPU (user + sys) seconds of one `vcpipe say`, from /usr/bin/time. */
@@ -85,7 +90,9 @@ export async function bench(): Promise<{ title: string; markdown: string }> {
     server = await startServer(['--voice', v.voiceFile, '--max-frames', String(FRAMES_PER_SENTENCE)]);
     for (let i = 0; i < 3; i++) await timed(server.url, TEN_WORDS); // warm-up
     const warm = [];
+    const cpuBefore = cpuSeconds(server.child.pid!);
     for (let i = 0; i < 7; i++) warm.push(await timed(server.url, TEN_WORDS));
+    const cpuPerRequest = ((cpuSeconds(server.child.pid!) - cpuBefore) / 7) * 1000;
     const rates = [];
     for (const [clients, each] of [[1, 8], [4, 4], [16, 2]] as const) rates.push({ clients, ...(await throughput(server.url, clients, each)) });
     server.child.kill('SIGTERM');
@@ -116,6 +123,7 @@ export async function bench(): Promise<{ title: string; markdown: string }> {
       `| … audio, real-time factor | ${f(say.audio)} s, ${f(say.wall / say.audio)} | |`,
       `| serve, warm, 10-word sentence: first audio byte (median of 7) | ${f(median(warm.map((w) => w.first)), 0)} ms | ≤ 300 ms |`,
       `| … whole WAV (median of 7) | ${f(median(warm.map((w) => w.full)), 0)} ms | |`,
+      `| … server CPU per request (mean of the 7; the first byte's floor on an idle machine) | ${f(cpuPerRequest, 0)} ms | |`,
       ...rates.map((r) => `| serve, ${r.clients} client${r.clients > 1 ? 's' : ''} back to back: sentences/s (real-time factor) | ${f(r.perSecond)} (${f(r.rtf)}) | |`),
       `| serve resident memory after 50 / 1,000 requests (8 frames each) | ${f(rss50, 0)} / ${f(rss1000, 0)} MiB | no growth |`,
     );
