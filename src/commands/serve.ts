@@ -9,7 +9,8 @@ import { selectBackend } from '../models/backend.ts';
 import { createTtsServer, SERVE_DEFAULTS } from '../serve/tts-server.ts';
 import type { ServedVoice } from '../serve/speech-engine.ts';
 import { loadPipelineVoice } from '../voice/pipeline-voice.ts';
-import { loadVoiceFile } from '../voice/load-voice-file.ts';
+import { voiceFromFile } from '../voice/load-voice-file.ts';
+import { readVoiceFile } from '../voice/read-voice-file.ts';
 import { cacheDirOf } from './options.ts';
 import { HELP } from './help.ts';
 
@@ -54,9 +55,10 @@ export async function serveCommand(argv: string[]): Promise<number> {
     // share, and a second thread spinning for work cost 18x the CPU of a batch of 16 pieces on
     // the 2-core machine shared with other work (1,247 vs 69 ms; see docs/benchmarks.md).
     process.env.VCPIPE_THREADS ??= '1';
+    const read = files.map((file) => ({ file, contents: readVoiceFile(file) })); // a damaged file: one line, nothing loaded
     await selectBackend('auto', err);
-    for (const file of files) {
-      const v = loadVoiceFile(file);
+    for (const { file, contents } of read) {
+      const v = voiceFromFile(file, contents);
       voices.push({ name: basename(file).replace(/\.voice$/, ''), voice: v.voice, card: v.card, settings: { ...v.vocoder, maxFrames } });
     }
     for (const p of pipelines) {

@@ -1,6 +1,7 @@
-// A voice file → the loaded networks (synthesis/load-voice.ts's Voice) on the current backend,
-// plus its card and vocoder settings. The file is read once; the weights go from its bytes
-// straight into the model variables.
+// A read and verified voice file (read-voice-file.ts) → the loaded networks (synthesis/
+// load-voice.ts's Voice) on the current backend, plus its card and vocoder settings. The weights
+// go from the file's bytes straight into the model variables. Reading comes first, apart, so a
+// damaged file is refused before any backend is started.
 import { UserError } from '../errors.ts';
 import { assignWeights } from '../models/checkpoint.ts';
 import { Ssrn } from '../models/ssrn.ts';
@@ -9,17 +10,13 @@ import { VOCAB } from '../text/vocab.ts';
 import { firstLine } from '../util/error-line.ts';
 import type { Voice } from '../synthesis/load-voice.ts';
 import type { ModelCard, VoiceManifest, VoiceSpec } from './voice-format.ts';
-import { readVoiceFile, type VoiceFileContents } from './read-voice-file.ts';
+import type { VoiceFileContents } from './read-voice-file.ts';
 
 export interface LoadedVoiceFile {
   voice: Voice;
   card: ModelCard;
   manifest: VoiceManifest;
   vocoder: VoiceSpec['vocoder'];
-}
-
-export function loadVoiceFile(path: string): LoadedVoiceFile {
-  return voiceFromFile(path, readVoiceFile(path));
 }
 
 /** The networks of an already read and verified voice file, built on the current backend. */

@@ -2,14 +2,17 @@
 // the voices and their cards, one-line JSON refusals, 100 concurrent requests, the in-flight
 // bound, loopback-only binding and a SIGTERM that finishes what is in flight.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { copyFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { networkInterfaces } from 'node:os';
 import { decodeWav } from '../../src/audio/wav.ts';
 import { STREAMING_SIZE, withKnownSizes } from '../../src/serve/wav-stream.ts';
 import { makeTinyVoice, type TinyVoice } from '../voice/tiny-voice.ts';
 import { readChunks, startServer, tts, type RunningServer } from './start-server.ts';
+
+const CLI = resolve(import.meta.dirname, '../../bin/vcpipe.js');
 
 /** Reduced frames per sentence: an untrained Text2Mel never stops on its own. 12 · 4 · 200 samples = 0.6 s. */
 const MAX_FRAMES = 12;
@@ -131,6 +134,21 @@ describe('vcpipe serve', () => {
     // Nothing was left behind: as many live tensors as before the hundred requests.
     expect(after.tensors).toBe(before.tensors);
   }, 120_000);
+
+  it('cannot start: no voice, a damaged voice file, the port taken — one line each, exit 2', () => {
+    const serve = (args: string[]) => spawnSync(process.execPath, [CLI, 'serve', ...args], { encoding: 'utf8' });
+    const none = serve([]);
+    expect([none.status, none.stderr]).toEqual([2, 'vcpipe serve: no voice: give --voice NAME.voice or --pipeline P (see vcpipe serve --help)\n']);
+    const damaged = join(v.root, 'damaged.voice');
+    writeFileSync(damaged, readFileSync(v.voiceFile).subarray(0, 4096));
+    const bad = serve(['--voice', damaged]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(new RegExp(`^vcpipe serve: ${damaged}: truncated: part \\S+ (is missing|has \\d+ of \\d+ bytes)\n$`));
+    const port = new URL(server.url).port;
+    const taken = serve(['--voice', v.voiceFile, '--port', port]);
+    expect(taken.status).toBe(2);
+    expect(taken.stderr).toMatch(new RegExp(`vcpipe serve: cannot listen on 127\\.0\\.0\\.1:${port}: EADDRINUSE\n$`));
+  });
 
   it('binds 127.0.0.1 only', async () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);

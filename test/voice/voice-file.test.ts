@@ -9,7 +9,7 @@ import { create, list } from 'tar';
 import { readWav } from '../../src/audio/wav.ts';
 import { sayCommand } from '../../src/synthesis/say-command.ts';
 import { readVoiceFile } from '../../src/voice/read-voice-file.ts';
-import { loadVoiceFile } from '../../src/voice/load-voice-file.ts';
+import { voiceFromFile } from '../../src/voice/load-voice-file.ts';
 import { exportVoice } from '../../src/voice/export-voice.ts';
 import { VOICE_FORMAT_VERSION } from '../../src/voice/voice-format.ts';
 import { makeTempDir } from '../helpers/make-context.ts';
@@ -108,7 +108,7 @@ describe('say --voice', () => {
   });
 
   it('loads the same weights as the checkpoints it came from', () => {
-    const loaded = loadVoiceFile(v.voiceFile);
+    const loaded = voiceFromFile(v.voiceFile, readVoiceFile(v.voiceFile));
     try {
       const [name, variable] = [...loaded.voice.text2mel.store.vars][0];
       const t2m = JSON.parse(readFileSync(join(v.cache, 'entries', 't2m', 'model.json'), 'utf8'));
