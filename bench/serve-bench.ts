@@ -8,8 +8,8 @@
 // - say: wall and CPU seconds of `vcpipe say "The quick brown fox…" --voice demo.voice`;
 // - serve, warm: time to the first audio byte and to the whole WAV of a 10-word sentence;
 // - serve: sentences per second with 1, 4 and 16 clients each sending requests back to back;
-// - serve: resident memory after 1,000 requests (a second server with 8 frames per sentence, so
-//   the thousand take a minute), against after the first 50.
+// - serve: resident memory and live tensors after 50, 500 and 1,000 requests (a second server
+//   with 8 frames per sentence, so the thousand take a minute).
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -102,17 +102,19 @@ export async function bench(): Promise<{ title: string; markdown: string }> {
     const burst = async (n: number) => {
       for (let i = 0; i < n; i += 16) await Promise.all(Array.from({ length: Math.min(16, n - i) }, (_, j) => timed(server!.url, SENTENCES[j % SENTENCES.length])));
     };
-    await burst(50);
-    const rss50 = rssMiB(server.child.pid!);
-    await burst(950);
-    const rss1000 = rssMiB(server.child.pid!);
+    const tensors = async () => ((await (await fetch(`${server!.url}/health`)).json()) as { tensors: number }).tensors;
+    const marks: { requests: number; rss: number; tensors: number }[] = [];
+    for (const [n, upTo] of [[50, 50], [450, 500], [500, 1000]] as const) {
+      await burst(n);
+      marks.push({ requests: upTo, rss: rssMiB(server.child.pid!), tensors: await tensors() });
+    }
     server.child.kill('SIGTERM');
     await server.exited;
     server = undefined;
 
     const f = (x: number, d = 2) => x.toFixed(d);
     lines.push(
-      `A voice of the demo's architecture (tiny Text2Mel with maxT 96, tiny SSRN; ${f(voiceMiB, 1)} MiB voice file) after 2 training steps on synthetic features; every sentence is cut at ${FRAMES_PER_SENTENCE} reduced frames (${f((FRAMES_PER_SENTENCE * 4 * 200) / 16000, 1)} s of audio before silence trimming), what the trained demo voice speaks for the fox sentence, because a barely trained decoder does not stop on its own. All through the CLI in child processes; serve runs torch on one thread (its default). Real-time factor = processing seconds ÷ audio seconds (below 1: faster than real time).`,
+      `A voice of the demo's architecture (tiny Text2Mel with maxT 96, tiny SSRN; ${f(voiceMiB, 1)} MiB voice file) after 2 training steps on synthetic features; every sentence is cut at ${FRAMES_PER_SENTENCE} reduced frames (${f((FRAMES_PER_SENTENCE * 4 * 200) / 16000, 1)} s of audio before silence trimming), what the trained demo voice speaks for the fox sentence, because a barely trained decoder does not stop on its own. All through the CLI in child processes (\`npm run bench -- serve\`); say and serve run torch on one thread (their default). The 10-word sentence is one piece, so its first audio byte and its last leave together (the header goes out with the first audio); a text of several sentences streams them one by one. Real-time factor = processing seconds ÷ audio seconds (below 1: faster than real time).`,
       '',
       `Load average at the end: ${loadavg().map((x) => x.toFixed(1)).join(' / ')} on ${cpus().length} cores — other work shared the machine, so wall times are upper bounds; CPU seconds are the steadier figure.`,
       '',
@@ -125,7 +127,8 @@ export async function bench(): Promise<{ title: string; markdown: string }> {
       `| … whole WAV (median of 7) | ${f(median(warm.map((w) => w.full)), 0)} ms | |`,
       `| … server CPU per request (mean of the 7; the first byte's floor on an idle machine) | ${f(cpuPerRequest, 0)} ms | |`,
       ...rates.map((r) => `| serve, ${r.clients} client${r.clients > 1 ? 's' : ''} back to back: sentences/s (real-time factor) | ${f(r.perSecond)} (${f(r.rtf)}) | |`),
-      `| serve resident memory after 50 / 1,000 requests (8 frames each) | ${f(rss50, 0)} / ${f(rss1000, 0)} MiB | no growth |`,
+      `| serve resident memory after ${marks.map((m) => m.requests.toLocaleString('en')).join(' / ')} requests (8 frames each) | ${marks.map((m) => f(m.rss, 0)).join(' / ')} MiB | no growth |`,
+      `| … live tensors at the same points (GET /health) | ${marks.map((m) => m.tensors).join(' / ')} | no growth |`,
     );
   } finally {
     server?.child.kill('SIGKILL');
