@@ -11,13 +11,8 @@ import { UserError } from '../errors.ts';
 import { cacheDirOf } from '../commands/options.ts';
 import { selectBackend } from '../models/backend.ts';
 import { writeWav } from '../audio/wav.ts';
-import { voiceFromFile } from '../voice/load-voice-file.ts';
-import { readVoiceFile } from '../voice/read-voice-file.ts';
 import { speakText, type SpeakSettings } from '../voice/speak.ts';
-import { findVoice } from './find-trained.ts';
-import { loadVoice, type CheckpointChoice, type Voice } from './load-voice.ts';
-import { PAUSE_SECONDS } from './synthesize.ts';
-import { vocoderDefaults } from './vocoder-defaults.ts';
+import type { CheckpointChoice, Voice } from './load-voice.ts';
 
 export const SAY_USAGE = 'usage: vcpipe say "Any text here." [--voice NAME.voice | --pipeline pipelines/demo.yaml] [--cache DIR] [--out file.wav] [--play] [--checkpoint latest|best|N] [--max-frames N]';
 
@@ -87,6 +82,9 @@ export async function sayCommand(argv: string[], io: SayIo = stdio): Promise<num
     let label: string;
     if (values.voice) {
       if (values.checkpoint) throw new UserError('--checkpoint is for --pipeline; a voice file holds one checkpoint');
+      // Each way to a voice imports only its own modules (the pipeline's: YAML, the cache layout, plots).
+      const { readVoiceFile } = await import('../voice/read-voice-file.ts');
+      const { voiceFromFile } = await import('../voice/load-voice-file.ts');
       const file = readVoiceFile(values.voice); // checked before the networks are built
       await backendReady();
       const loaded = voiceFromFile(values.voice, file);
@@ -97,6 +95,10 @@ export async function sayCommand(argv: string[], io: SayIo = stdio): Promise<num
       const cacheDir = cacheDirOf(values.cache);
       const shownCache = values.cache ?? './cache';
       const pipeline = values.pipeline ?? 'pipelines/demo.yaml';
+      const { findVoice } = await import('./find-trained.ts');
+      const { loadVoice } = await import('./load-voice.ts');
+      const { PAUSE_SECONDS } = await import('./synthesize.ts');
+      const { vocoderDefaults } = await import('./vocoder-defaults.ts');
       const found = findVoice(resolve(pipeline), cacheDir);
       const retrain = `run: npx vcpipe run ${pipeline}`;
       if (!found.text2mel) throw new UserError(`no trained text2mel in ${shownCache} for ${pipeline} — ${retrain}`);
