@@ -12,7 +12,7 @@ Commands:
   check-data <pipeline.yaml>    check the corpus of its corpus steps (lengths, characters, silence, clipping)
   report <pipeline.yaml>        write the last run's HTML report (steps, times, metrics, plots, audio)
   doctor                        check this machine: Node, tensor backends, flite, espeak-ng, disk
-  say "text" [--pipeline P]     speak text with the newest trained voice of a pipeline (see vcpipe say --help)
+  say "text" [--voice F]        speak text with a voice file or a pipeline's newest trained voice (see vcpipe say --help)
   export-voice <pipeline.yaml>  write the pipeline's trained voice to one portable NAME.voice file
   serve --voice NAME.voice      serve voices over HTTP: a web page, /api/tts (WAV), /api/voices
   clean <pipeline.yaml>         remove cache entries the current plan no longer uses

@@ -34,16 +34,10 @@ const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 export class SpeechEngine {
   private jobs: Job[] = [];
   private running = false;
-  private idleWaiters: (() => void)[] = [];
   /** Pieces spoken and decoder batches run since the start (pieces ÷ batches = mean batch size). */
   readonly spoken = { pieces: 0, batches: 0 };
 
   constructor(private readonly batchSize: number) {}
-
-  /** Jobs not finished yet. */
-  get pending(): number {
-    return this.jobs.length;
-  }
 
   /** Queue a text's pieces; the returned function cancels what is not spoken yet. */
   submit(voice: ServedVoice, pieces: TextPiece[], handlers: JobHandlers): () => void {
@@ -54,11 +48,6 @@ export class SpeechEngine {
       void turn().then(() => this.loop());
     }
     return () => this.remove(job);
-  }
-
-  /** Resolves when no job is queued or being spoken. */
-  idle(): Promise<void> {
-    return this.running ? new Promise((resolve) => this.idleWaiters.push(resolve)) : Promise.resolve();
   }
 
   private remove(job: Job): void {
@@ -93,6 +82,5 @@ export class SpeechEngine {
       }
     }
     this.running = false;
-    for (const w of this.idleWaiters.splice(0)) w();
   }
 }
