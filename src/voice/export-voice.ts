@@ -65,6 +65,12 @@ export async function exportVoice(o: ExportOptions): Promise<{ manifest: VoiceMa
   const ssrnDoc = readTrainedModelDoc(ssrnEntry.dir);
   const t2m = networkOf<Text2MelConfig>(t2mEntry.dir, t2mDoc, which);
   const ssrn = networkOf<SsrnConfig>(ssrnEntry.dir, ssrnDoc, which);
+  const differ = [...new Set([...Object.keys(t2mDoc.features), ...Object.keys(ssrnDoc.features)])].filter(
+    (k) => JSON.stringify(t2mDoc.features[k]) !== JSON.stringify(ssrnDoc.features[k]),
+  );
+  if (differ.length) {
+    throw new UserError(`${w.ssrn} (${ssrnEntry.dir}) was trained on other features than ${w.text2mel} (${t2mEntry.dir}): ${differ.map((k) => `${k} ${JSON.stringify(ssrnDoc.features[k])} vs ${JSON.stringify(t2mDoc.features[k])}`).join(', ')}`);
+  }
   const features = t2mDoc.features as unknown as FeatureConfig;
   const defaults = vocoderDefaults(features.n_fft);
 

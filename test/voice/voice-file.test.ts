@@ -2,7 +2,7 @@
 // refusals of a truncated, altered, newer-format or foreign file (through the real CLI, exit 2).
 import { describe, it, expect, beforeAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { create, list } from 'tar';
@@ -13,6 +13,8 @@ import { voiceFromFile } from '../../src/voice/load-voice-file.ts';
 import { exportVoice } from '../../src/voice/export-voice.ts';
 import { VOICE_FORMAT_VERSION } from '../../src/voice/voice-format.ts';
 import { makeTempDir } from '../helpers/make-context.ts';
+import { trainSsrn } from '../../src/steps/train-ssrn.ts';
+import { makeContext, TINY_FEATURE_CONFIG, writeSyntheticFeatures } from '../steps/train-fixtures.ts';
 import { HELDOUT_WER, makeTinyVoice, type TinyVoice } from './tiny-voice.ts';
 
 const CLI = resolve(import.meta.dirname, '../../bin/vcpipe.js');
@@ -78,6 +80,20 @@ describe('export-voice', () => {
     const step = cli(['export-voice', v.pipeline, '--cache', v.cache, '--step', 'ssrn', '--out', join(v.root, 'x.voice')]);
     expect(step.status).toBe(2);
     expect(step.stderr).toBe(`vcpipe export-voice: ${v.pipeline}: --step ssrn is not a synthesize step (synthesize steps: speak)\n`);
+  });
+
+  it('an SSRN trained on other features than the Text2Mel is refused, naming both and what differs', async () => {
+    const features = writeSyntheticFeatures(makeTempDir('vcpipe-other-feat-'), { utterances: 6, config: { ...TINY_FEATURE_CONFIG, hop_length: 160 } });
+    const ssrnDir = makeTempDir('vcpipe-other-ssrn-');
+    await trainSsrn.run(makeContext(ssrnDir, { features }, { steps: 1, batch_size: 2, validation: 2, log_every: 1, plot_every: 100, checkpoint_every: 100, config: { base: 'tiny', c: 16 } }));
+    const other = join(v.root, 'mixed-cache');
+    spawnSync('cp', ['-r', v.cache, other]);
+    rmSync(join(other, 'entries', 'ssrn'), { recursive: true });
+    spawnSync('cp', ['-r', ssrnDir, join(other, 'entries', 'ssrn')]);
+    writeFileSync(join(other, 'entries', 'ssrn', 'manifest.json'), readFileSync(join(v.cache, 'entries', 'ssrn', 'manifest.json')));
+    await expect(exportVoice({ pipeline: v.pipeline, cacheDir: other, out: join(v.root, 'mixed.voice') })).rejects.toThrow(
+      `ssrn (${join(other, 'entries', 'ssrn')}) was trained on other features than text2mel (${join(other, 'entries', 't2m')}): hop_length 160 vs 200`,
+    );
   });
 
   it('a WER is only carried over from an evaluation of these very models', async () => {
