@@ -18,6 +18,7 @@ const BENCHES: Record<string, () => Promise<{ bench(): Promise<BenchResult> }>> 
   plan: () => import('./plan-bench.ts'),
   preprocess: () => import('./preprocess-bench.ts'),
   synthesis: () => import('./synthesis-bench.ts'),
+  serve: () => import('./serve-bench.ts'),
   'torch-backend': () => import('./torch-backend-bench.ts'),
   train: () => import('./train-bench.ts'),
 };

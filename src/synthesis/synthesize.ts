@@ -11,14 +11,11 @@ import type { SynthesizedSentence } from './synthesis-index.ts';
 import { UserError } from '../errors.ts';
 import { generateIncremental } from './incremental-decoder.ts';
 import type { GeneratedMel } from './generation-state.ts';
-import { joinWithPauses } from './join-pieces.ts';
+import { joinWithPauses, PAUSE_SECONDS } from './join-pieces.ts';
 import { loadVoice, type CheckpointChoice } from './load-voice.ts';
 import { splitForSynthesis, type TextPiece } from './split-text.ts';
 import { chooseVocoder } from './vocoders/registry.ts';
 import type { LoadedVocoder } from './vocoders/vocoder.ts';
-
-/** Silence between the sentences of one input (brief of issue 5). */
-export const PAUSE_SECONDS = 0.25;
 
 export interface SynthesizeOptions {
   text2melDir: string;
