@@ -101,9 +101,10 @@ saved for a retry (on any machine), exit 130.`,
 
 Writes the voice of the pipeline's synthesize step SYNTH (default: its first) as one file: the
 newest trained Text2Mel and SSRN at the checkpoint (default: the step's checkpoint, else latest),
-feature config, text front end, vocoder settings, and a model card (speaker, corpus size and
-hours, training steps, held-out WER of the evaluate step, vcpipe version), with the sha256 of
-every part. Use it with vcpipe say --voice NAME.voice or vcpipe serve --voice NAME.voice.`,
+feature config, text front end, its vocoder (name and settings, as the step chooses it), and a
+model card (speaker, corpus size and hours, training steps, held-out WER of the evaluate step,
+vcpipe version), with the sha256 of every part. Use it with vcpipe say --voice NAME.voice or
+vcpipe serve --voice NAME.voice.`,
   serve: `Usage: vcpipe serve [--voice NAME.voice ...] [--pipeline P ...] [--host 127.0.0.1] [--port 5002] [--max-in-flight N] [--max-frames N] [--cache DIR]
 
 Loads the voices once and serves them over HTTP until SIGTERM or Ctrl-C (requests in flight are

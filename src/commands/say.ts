@@ -15,7 +15,7 @@ import { selectBackend } from '../models/backend.ts';
 import { writeWav } from '../audio/wav.ts';
 import type { CheckpointChoice } from '../synthesis/load-voice.ts';
 import { speakText } from '../voice/speak.ts';
-import type { SpeakingVoice } from '../voice/speaking-voice.ts';
+import type { SpeakingVoice } from '../synthesis/speaking-voice.ts';
 
 export const SAY_USAGE = 'usage: vcpipe say "Any text here." [--voice NAME.voice | --pipeline pipelines/demo.yaml] [--cache DIR] [--out file.wav] [--play] [--checkpoint latest|best|N] [--max-frames N]';
 

@@ -7,7 +7,7 @@
 import type { TextPiece } from '../synthesis/split-text.ts';
 import type { ModelCard } from '../voice/voice-format.ts';
 import { generateMels, vocode } from '../voice/speak.ts';
-import type { SpeakingVoice } from '../voice/speaking-voice.ts';
+import type { SpeakingVoice } from '../synthesis/speaking-voice.ts';
 
 export interface ServedVoice {
   name: string;

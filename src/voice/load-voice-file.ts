@@ -8,7 +8,7 @@ import { Text2Mel } from '../models/text2mel.ts';
 import { VOCAB } from '../text/vocab.ts';
 import { withWeightsInMemory } from '../synthesis/load-voice.ts';
 import { loadVocoder } from '../synthesis/vocoders/registry.ts';
-import { speakingVoice, type SpeakingVoice } from './speaking-voice.ts';
+import { speakingVoice, type SpeakingVoice } from '../synthesis/speaking-voice.ts';
 import type { ModelCard, VoiceManifest } from './voice-format.ts';
 import type { VoiceFileContents } from './read-voice-file.ts';
 
@@ -24,10 +24,7 @@ export async function voiceFromFile(path: string, file: VoiceFileContents): Prom
   if (spec.text.vocab !== VOCAB) {
     throw new UserError(`${path}: the voice was trained on the vocabulary "${spec.text.vocab}", this vcpipe's text front end has "${VOCAB}"`);
   }
-  // A vocoder named by a newer vcpipe: one line naming the file.
-  const vocoder = await loadVocoder(spec.vocoder.name).catch((err: unknown) => {
-    throw err instanceof UserError ? new UserError(`${path}: ${err.message}`) : err;
-  });
+  const vocoder = await loadVocoder(spec.vocoder.name); // known: read-voice-file.ts checked it
   const text2mel = withWeightsInMemory(new Text2Mel(spec.text2mel.config), { ...spec.text2mel, weights: file.text2melWeights, label: `${path}: text2mel.bin` });
   const voice = {
     text2mel, features: spec.features, text2melStep: spec.text2mel.step, speaker: file.card.speaker,

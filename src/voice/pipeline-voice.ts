@@ -13,7 +13,7 @@ import { loadVoice, type CheckpointChoice } from '../synthesis/load-voice.ts';
 import { chooseVocoder } from '../synthesis/vocoders/registry.ts';
 import type { Vocoder } from '../synthesis/vocoders/vocoder.ts';
 import { corpusOf, heldoutWerOf, publishedEntries } from './model-card.ts';
-import { speakingVoice, type SpeakingVoice } from './speaking-voice.ts';
+import { speakingVoice, type SpeakingVoice } from '../synthesis/speaking-voice.ts';
 import type { ModelCard } from './voice-format.ts';
 import { VCPIPE_VERSION } from './vcpipe-version.ts';
 

@@ -1,10 +1,12 @@
 // Read and verify a voice file (voice-format.ts). Every way it can be wrong is one UserError line
 // that names the file and the defect: not a voice file, written by a newer vcpipe, truncated (a
-// part missing or short), altered (a part's sha256 differs from the manifest's).
+// part missing or short), altered (a part's sha256 differs from the manifest's), or naming a
+// vocoder this vcpipe lacks.
 import { readFileSync } from 'node:fs';
 import { Parser, type ReadEntry } from 'tar';
 import { UserError } from '../errors.ts';
 import { firstLine } from '../util/error-line.ts';
+import { vocoderNames } from '../synthesis/vocoders/registry.ts';
 import { PARTS, VOICE_FORMAT, VOICE_FORMAT_VERSION, type ModelCard, type PartName, type VoiceManifest, type VoiceSpec } from './voice-format.ts';
 import { sha256 } from './write-voice-file.ts';
 
@@ -76,10 +78,13 @@ export function readVoiceFile(path: string): VoiceFileContents {
       return fail(`part ${name} is not valid JSON`);
     }
   };
+  const spec = json<VoiceSpec>('voice.json');
+  const vocoder = spec.vocoder?.name;
+  if (!vocoderNames().includes(vocoder)) return fail(`speaks through the vocoder '${vocoder}', which this vcpipe lacks (known: ${vocoderNames().join(', ')}) — update vcpipe`);
   return {
     manifest,
     card: json<ModelCard>('card.json'),
-    spec: json<VoiceSpec>('voice.json'),
+    spec,
     text2melWeights: floats(verified.get('text2mel.bin')!),
     ssrnWeights: floats(verified.get('ssrn.bin')!),
   };

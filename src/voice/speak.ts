@@ -6,7 +6,7 @@ import { generateIncremental } from '../synthesis/incremental-decoder.ts';
 import type { GeneratedMel } from '../synthesis/generation-state.ts';
 import { joinWithPauses } from '../synthesis/join-pieces.ts';
 import { splitForSynthesis, type TextPiece } from '../synthesis/split-text.ts';
-import type { SpeakingVoice } from './speaking-voice.ts';
+import type { SpeakingVoice } from '../synthesis/speaking-voice.ts';
 
 /** The pieces the voice speaks `text` in; unspeakable text is a UserError with the reason. */
 export function piecesOf(v: SpeakingVoice, text: string): TextPiece[] {

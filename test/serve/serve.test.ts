@@ -51,7 +51,7 @@ describe('vcpipe serve', () => {
     const voices = await (await fetch(`${server.url}/api/voices`)).json();
     expect(voices.default).toBe('tiny');
     expect(voices.voices).toHaveLength(1);
-    expect(voices.voices[0]).toMatchObject({ name: 'tiny', sampleRate: 16000, card: { speaker: 'synthetic', heldoutWer: 0.25, steps: { text2mel: 2, ssrn: 2 } } });
+    expect(voices.voices[0]).toMatchObject({ name: 'tiny', sampleRate: 16000, vocoder: 'griffin-lim-ssrn', card: { speaker: 'synthetic', heldoutWer: 0.25, steps: { text2mel: 2, ssrn: 2 } } });
   });
 
   it('POST /api/tts streams a WAV sentence by sentence (chunked, streaming header)', async () => {
@@ -175,7 +175,7 @@ describe('vcpipe serve under load and at shutdown', () => {
     try {
       const { voices } = await (await fetch(`${s.url}/api/voices`)).json();
       expect(voices.map((x: { name: string }) => x.name)).toEqual(['second', 'tiny']);
-      expect(voices[1].card).toMatchObject({ name: 'tiny', speaker: 'synthetic', heldoutWer: 0.25, source: { pipeline: 'tiny.yaml' } });
+      expect(voices[1]).toMatchObject({ vocoder: 'griffin-lim-ssrn', card: { name: 'tiny', speaker: 'synthetic', steps: { text2mel: 2, ssrn: 2 }, heldoutWer: 0.25, source: { pipeline: 'tiny.yaml' } } });
       for (const name of ['tiny', 'second']) {
         const res = await tts(s.url, { text: 'Which voice is this?', voice: name });
         expect(res.status).toBe(200);

@@ -1,5 +1,7 @@
-// Voice files: export from a pipeline's cache, the model card, `say --voice`, and the one-line
-// refusals of a truncated, altered, newer-format or foreign file (through the real CLI, exit 2).
+// Voice files: export from a pipeline's cache, the model card, the vocoder the file names (loaded
+// through the vocoder seam with the SSRN it carries), `say --voice`, and the one-line refusals of
+// a truncated, altered, newer-format or foreign file (through the real CLI, exit 2). Also the
+// voice of a pipeline's cache that serve --pipeline speaks with, before and after an SSRN exists.
 import { describe, it, expect, beforeAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
@@ -13,6 +15,9 @@ import { readVoiceFile } from '../../src/voice/read-voice-file.ts';
 import { voiceFromFile } from '../../src/voice/load-voice-file.ts';
 import { exportVoice } from '../../src/voice/export-voice.ts';
 import { VOICE_FORMAT_VERSION } from '../../src/voice/voice-format.ts';
+import { findPipelineVoice, loadPipelineVoice, pipelineCard } from '../../src/voice/pipeline-voice.ts';
+import { generateMels, piecesOf, speakText } from '../../src/voice/speak.ts';
+import { loadVocoder, vocoderNames } from '../../src/synthesis/vocoders/registry.ts';
 import { makeContext, makeTempDir } from '../helpers/make-context.ts';
 import { trainSsrn } from '../../src/steps/train-ssrn.ts';
 import { writeSyntheticFeatures } from '../steps/train-fixtures.ts';
@@ -137,6 +142,81 @@ describe('say --voice', () => {
       expect(Array.from(variable.dataSync())).toEqual(Array.from(stored));
     } finally {
       loaded.speaking.dispose();
+    }
+  });
+});
+
+describe('the vocoder a voice file names', () => {
+  it('is loaded through the vocoder seam with the SSRN the file carries: the audio of that SSRN from its checkpoint', async () => {
+    const loaded = await voiceFromFile(v.voiceFile, readVoiceFile(v.voiceFile));
+    const fromCheckpoint = (await loadVocoder('griffin-lim-ssrn')).load({ features: loaded.speaking.voice.features, text2melDir: 't2m', ssrnDir: join(v.cache, 'entries', 'ssrn') });
+    try {
+      expect(loaded.speaking.summary).toBe('Text2Mel step 2; vocoder griffin-lim-ssrn (SSRN step 2, 32 Griffin-Lim iterations, power 1); 16000 Hz');
+      const [g] = generateMels(loaded.speaking, piecesOf(loaded.speaking, 'Hello.'), 8);
+      const wave = loaded.speaking.vocoder.melToWave(g.mel, g.frames);
+      expect(wave.length).toBeGreaterThan(0);
+      expect(Array.from(wave)).toEqual(Array.from(fromCheckpoint.melToWave(g.mel, g.frames)));
+    } finally {
+      fromCheckpoint.dispose();
+      loaded.speaking.dispose();
+    }
+  });
+
+  it("records the synthesize step's vocoder and settings, and say speaks through them", async () => {
+    const pipeline = join(v.root, 'inverse.yaml');
+    writeFileSync(pipeline, readFileSync(v.pipeline, 'utf8').replace('sentences: [Hello.]', 'vocoder: griffin-lim-mel-inverse, griffin_lim_iters: 5, sentences: [Hello.]'));
+    const file = join(v.root, 'inverse.voice');
+    await exportVoice({ pipeline, cacheDir: v.cache, out: file });
+    expect(readVoiceFile(file).spec.vocoder).toEqual({ name: 'griffin-lim-mel-inverse', griffinLimIters: 5, power: 1 });
+    const out = join(v.root, 'inverse.wav');
+    const { lines, io } = capture();
+    expect(await sayCommand(['Hello.', '--voice', file, '--out', out, '--max-frames', '12'], io)).toBe(0);
+    expect(lines.err).toContain('voice: Text2Mel step 2; vocoder griffin-lim-mel-inverse (mel pseudo-inverse, 5 Griffin-Lim iterations, power 1); 16000 Hz');
+    expect(readWav(out).channels[0].length).toBeGreaterThan(1600);
+  });
+
+  it('a vocoder this vcpipe lacks is one line naming the file, exit 2', async () => {
+    const dir = await unpack(v.voiceFile);
+    const spec = JSON.parse(readFileSync(join(dir, 'voice.json'), 'utf8'));
+    const altered = Buffer.from(JSON.stringify({ ...spec, vocoder: { ...spec.vocoder, name: 'wavenet' } }));
+    writeFileSync(join(dir, 'voice.json'), altered);
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+    const part = manifest.parts.find((p: { name: string }) => p.name === 'voice.json');
+    Object.assign(part, { bytes: altered.length, sha256: createHash('sha256').update(altered).digest('hex') });
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
+    const file = join(v.root, 'wavenet.voice');
+    await create({ file, cwd: dir, portable: true }, ['manifest.json', 'card.json', 'voice.json', 'text2mel.bin', 'ssrn.bin']);
+    const r = cli(['say', 'Hello.', '--voice', file, '--out', join(v.root, 'never.wav')]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(`vcpipe say: ${file}: speaks through the vocoder 'wavenet', which this vcpipe lacks (known: ${vocoderNames().join(', ')}) — update vcpipe\n`);
+  });
+});
+
+describe("a pipeline's voice (serve --pipeline, say --pipeline)", () => {
+  it('with its SSRN: SSRN + Griffin-Lim, and a card like the exported one', async () => {
+    const found = await findPipelineVoice(v.pipeline, v.cache);
+    expect(found.vocoder.name).toBe('griffin-lim-ssrn');
+    const speaking = loadPipelineVoice(found, 'latest');
+    try {
+      expect(pipelineCard(found, speaking, 'latest')).toMatchObject({ name: 'tiny', speaker: 'synthetic', steps: { text2mel: 2, ssrn: 2 }, heldoutWer: HELDOUT_WER });
+    } finally {
+      speaking.dispose();
+    }
+  });
+
+  it('before an SSRN is trained: the mel pseudo-inverse, and a card without an SSRN step', async () => {
+    const cache = join(v.root, 't2m-only-cache');
+    spawnSync('cp', ['-r', v.cache, cache]);
+    rmSync(join(cache, 'entries', 'ssrn'), { recursive: true });
+    const found = await findPipelineVoice(v.pipeline, cache);
+    expect([found.ssrn, found.vocoder.name]).toEqual([undefined, 'griffin-lim-mel-inverse']);
+    const speaking = loadPipelineVoice(found, 'latest');
+    try {
+      expect(speaking.summary).toMatch(/vocoder griffin-lim-mel-inverse \(mel pseudo-inverse/);
+      expect(pipelineCard(found, speaking, 'latest')).toMatchObject({ steps: { text2mel: 2, ssrn: null }, heldoutWer: null });
+      expect(speakText(speaking, 'Hello. Hello again.', 12).length).toBeGreaterThan(0.25 * 16000);
+    } finally {
+      speaking.dispose();
     }
   });
 });

@@ -1,9 +1,8 @@
-// A voice ready to speak, as say and serve keep it loaded: the Text2Mel (synthesis/load-voice.ts)
-// and the vocoder loaded for its features (synthesis/vocoders/), with the pause between the
-// pieces of one text. Made from a voice file (load-voice-file.ts) or a pipeline's cache
-// (pipeline-voice.ts).
-import type { Voice } from '../synthesis/load-voice.ts';
-import type { LoadedVocoder, Vocoder, VocoderSetup } from '../synthesis/vocoders/vocoder.ts';
+// A voice ready to speak: the Text2Mel (load-voice.ts) and the vocoder loaded for its features
+// (vocoders/), with the pause between the pieces of one text. What synthesizeSentences speaks
+// with, and what say and serve keep loaded (made from a voice file or a pipeline's cache, src/voice/).
+import type { Voice } from './load-voice.ts';
+import type { LoadedVocoder, Vocoder, VocoderSetup } from './vocoders/vocoder.ts';
 
 export interface SpeakingVoice {
   /** The Text2Mel and its features. */
