@@ -9,13 +9,12 @@ import { VOCAB } from '../text/vocab.ts';
 import { withWeightsInMemory } from '../synthesis/load-voice.ts';
 import { loadVocoder } from '../synthesis/vocoders/registry.ts';
 import { speakingVoice, type SpeakingVoice } from '../synthesis/speaking-voice.ts';
-import type { ModelCard, VoiceManifest } from './voice-format.ts';
+import type { ModelCard } from './voice-format.ts';
 import type { VoiceFileContents } from './read-voice-file.ts';
 
 export interface LoadedVoiceFile {
   speaking: SpeakingVoice;
   card: ModelCard;
-  manifest: VoiceManifest;
 }
 
 /** The networks of an already read and verified voice file, built on the current backend. */
@@ -36,5 +35,5 @@ export async function voiceFromFile(path: string, file: VoiceFileContents): Prom
     griffinLimIters: spec.vocoder.griffinLimIters,
     power: spec.vocoder.power,
   }, spec.pauseSeconds);
-  return { speaking, card: file.card, manifest: file.manifest };
+  return { speaking, card: file.card };
 }
