@@ -19,6 +19,7 @@ const BENCHES: Record<string, () => Promise<{ bench(): Promise<BenchResult> }>> 
   preprocess: () => import('./preprocess-bench.ts'),
   'runner-cpu': () => import('./runner-cpu-bench.ts'),
   synthesis: () => import('./synthesis-bench.ts'),
+  serve: () => import('./serve-bench.ts'),
   'torch-backend': () => import('./torch-backend-bench.ts'),
   train: () => import('./train-bench.ts'),
 };

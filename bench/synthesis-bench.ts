@@ -1,5 +1,5 @@
-// Synthesis speed: real-time factor (seconds of audio produced per second of wall time; above 1
-// is faster than real time) of synthesizeSentences on each backend that loads, with the tiny
+// Synthesis speed: real-time factor (wall seconds of processing per second of audio produced;
+// below 1 is faster than real time) of synthesizeSentences on each backend that loads, with the tiny
 // Text2Mel and SSRN trained for a few steps on synthetic features by the real training steps (as
 // test/synthesis/synthesize-step.test.ts). Barely trained, the decoder runs to max_frames, so a
 // fixed MAX_FRAMES makes every backend speak the same amount of audio.
@@ -94,13 +94,13 @@ export async function bench(): Promise<{ title: string; markdown: string }> {
   const { iters: griffinLimIters, power } = griffinLimDefaults(cfg.n_fft);
   const fmt = (x: number | null, d = 2) => (x === null ? '–' : x.toFixed(d));
   const md = [
-    `One synthesizeSentences call per backend (models loaded, Text2Mel generation in one batch, SSRN, Griffin-Lim ${griffinLimIters} iterations at power ${power}, WAVs and plots written) for up to ${SENTENCES.length} sentences, with the tiny Text2Mel and SSRN after 3 training steps on synthetic features (${cfg.sample_rate / 1000} kHz, n_fft ${cfg.n_fft}, r ${cfg.r}). Untrained, every sentence runs to max_frames ${MAX_FRAMES} (${((MAX_FRAMES * cfg.r * cfg.hop_length) / cfg.sample_rate).toFixed(1)} s before silence trimming), so each backend speaks the same audio. RTF = seconds of audio ÷ wall seconds (above 1: faster than real time). Text2Mel and SSRN + Griffin-Lim split the wall time from the per-sentence progress times (model loading is in neither). A first one-sentence call warms the backend up and sets the sentence count within ${BUDGET_S} s.`,
+    `One synthesizeSentences call per backend (models loaded, Text2Mel generation in one batch, SSRN, Griffin-Lim ${griffinLimIters} iterations at power ${power}, WAVs and plots written) for up to ${SENTENCES.length} sentences, with the tiny Text2Mel and SSRN after 3 training steps on synthetic features (${cfg.sample_rate / 1000} kHz, n_fft ${cfg.n_fft}, r ${cfg.r}). Untrained, every sentence runs to max_frames ${MAX_FRAMES} (${((MAX_FRAMES * cfg.r * cfg.hop_length) / cfg.sample_rate).toFixed(1)} s before silence trimming), so each backend speaks the same audio. RTF = wall seconds of processing ÷ seconds of audio (below 1: faster than real time). Text2Mel and SSRN + Griffin-Lim split the wall time from the per-sentence progress times (model loading is in neither). A first one-sentence call warms the backend up and sets the sentence count within ${BUDGET_S} s.`,
     '',
     `Load average at the end of the run: ${loadavg().map((x) => x.toFixed(1)).join(' / ')} on ${cpus().length} cores.`,
     '',
-    '| backend | sentences | audio s | wall s | Text2Mel s | SSRN + Griffin-Lim s | RTF (audio/wall) | note |',
+    '| backend | sentences | audio s | wall s | Text2Mel s | SSRN + Griffin-Lim s | RTF (processing/audio) | note |',
     '|---|---:|---:|---:|---:|---:|---:|---|',
-    ...rows.map((r) => `| ${r.backend} | ${r.sentences} | ${fmt(r.audioS, 1)} | ${fmt(r.wallS)} | ${fmt(r.text2melS)} | ${fmt(r.vocodeS)} | ${r.audioS && r.wallS ? fmt(r.audioS / r.wallS) : '–'} | ${r.note} |`),
+    ...rows.map((r) => `| ${r.backend} | ${r.sentences} | ${fmt(r.audioS, 1)} | ${fmt(r.wallS)} | ${fmt(r.text2melS)} | ${fmt(r.vocodeS)} | ${r.audioS && r.wallS ? fmt(r.wallS / r.audioS) : '–'} | ${r.note} |`),
   ].join('\n');
   return { title: 'Synthesis speed (real-time factor)', markdown: md };
 }

@@ -52,6 +52,8 @@ const COMMANDS: Record<string, Command> = {
 const OWN_ARGS: Record<string, () => Promise<(argv: string[]) => Promise<number>>> = {
   doctor: async () => (await import('./doctor.ts')).doctorCommand,
   say: async () => (await import('./commands/say.ts')).sayCommand,
+  'export-voice': async () => (await import('./commands/export-voice.ts')).exportVoiceCommand,
+  serve: async () => (await import('./commands/serve.ts')).serveCommand,
 };
 
 const ALL = [...Object.keys(COMMANDS), ...Object.keys(OWN_ARGS)];

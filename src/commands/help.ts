@@ -12,7 +12,9 @@ Commands:
   check-data <pipeline.yaml>    check the corpus of its corpus steps (lengths, characters, silence, clipping)
   report <pipeline.yaml>        write the last run's HTML report (steps, times, metrics, plots, audio)
   doctor                        check this machine: Node, tensor backends, flite, espeak-ng, disk
-  say "text" [--pipeline P]     speak text with the newest trained voice of a pipeline (see vcpipe say --help)
+  say "text" [--voice F]        speak text with a voice file or a pipeline's newest trained voice (see vcpipe say --help)
+  export-voice <pipeline.yaml>  write the pipeline's trained voice to one portable NAME.voice file
+  serve --voice NAME.voice      serve voices over HTTP: a web page, /api/tts (WAV), /api/voices
   clean <pipeline.yaml>         remove cache entries the current plan no longer uses
   validate [files...]           check pipelines (default: pipelines/*.yaml)
   graph <pipeline.yaml>         print the step graph
@@ -95,6 +97,27 @@ local cache folder (its mirror), runs the step as vcpipe run would, saves its wo
 store every --save-every seconds (default 60) and publishes the entry. Already in the store: a cache hit, nothing runs.
 Two runs publishing one entry: the first wins. SIGINT/SIGTERM: the step checkpoints, its work is
 saved for a retry (on any machine), exit 130.`,
+  'export-voice': `Usage: vcpipe export-voice <pipeline.yaml> --out NAME.voice [--step SYNTH] [--checkpoint latest|best|N] [--cache DIR]
+
+Writes the voice of the pipeline's synthesize step SYNTH (default: its first) as one file: the
+newest trained Text2Mel and SSRN at the checkpoint (default: the step's checkpoint, else latest),
+feature config, text front end, its vocoder (name and settings, as the step chooses it), and a
+model card (speaker, corpus size and hours, training steps, held-out WER of the evaluate step,
+vcpipe version), with the sha256 of every part. Use it with vcpipe say --voice NAME.voice or
+vcpipe serve --voice NAME.voice.`,
+  serve: `Usage: vcpipe serve [--voice NAME.voice ...] [--pipeline P ...] [--host 127.0.0.1] [--port 5002] [--max-in-flight N] [--max-frames N] [--cache DIR]
+
+Loads the voices once and serves them over HTTP until SIGTERM or Ctrl-C (requests in flight are
+finished first):
+  GET  /             a web page: text box, voice picker with each voice's card, play, download
+  POST /api/tts      {"text": "...", "voice"?: NAME, "format"?: "wav"} → audio/wav, streamed
+                     sentence by sentence (chunked; header sizes 0xFFFFFFFF until the end)
+  GET  /api/voices   the voices and their model cards
+  GET  /health       {"status": "ok", ...}
+Binds 127.0.0.1 unless --host says otherwise. Bad requests get a 4xx with a one-line JSON error;
+bodies over 64 KiB get 413, text over 2,000 characters 400, more than N requests in flight
+(default 128) 503. Requests waiting together are synthesised in one batch. --max-frames caps
+the reduced frames of each sentence (default: the voice's max_T).`,
   graph: `Usage: vcpipe graph <pipeline.yaml>
 
 Prints the steps as a text DAG: each step indented under what it needs.`,

@@ -1,20 +1,23 @@
-// `vcpipe say "Any text here." [--pipeline pipelines/demo.yaml] [--cache DIR] [--out file.wav]
-// [--play] [--checkpoint latest|best|N]`: speak one text with the newest voice a pipeline has
-// trained into the cache (vocoded as the synthesize step does: vocoders/registry.ts). Exit codes: 0 spoken, 2 bad input (no trained model, unspeakable text).
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+// `vcpipe say "Any text here." [--voice NAME.voice | --pipeline pipelines/demo.yaml] [--cache DIR]
+// [--out file.wav] [--play] [--checkpoint latest|best|N] [--max-frames N]`: speak one text with a
+// voice file or the newest voice a pipeline has trained into the cache (vocoded through the
+// vocoder seam: SSRN + Griffin-Lim, or the mel pseudo-inverse before an SSRN is trained). Only
+// what the text needs is loaded: the backend starts while the voice is found and read, the
+// networks are loaded once and no plots are drawn (src/voice/speak.ts).
+// Exit codes: 0 spoken, 2 bad input (no trained model, bad voice file, unspeakable text).
+import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
-import { delimiter, join, resolve } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UserError } from '../errors.ts';
 import { cacheDirOf } from './options.ts';
 import { selectBackend } from '../models/backend.ts';
-import { findVoice } from '../runner/find-trained.ts';
+import { writeWav } from '../audio/wav.ts';
 import type { CheckpointChoice } from '../synthesis/load-voice.ts';
-import { synthesizeSentences } from '../synthesis/synthesize.ts';
-import { chooseVocoder } from '../synthesis/vocoders/registry.ts';
+import { speakText } from '../voice/speak.ts';
+import type { SpeakingVoice } from '../synthesis/speaking-voice.ts';
 
-export const SAY_USAGE = 'usage: vcpipe say "Any text here." [--pipeline pipelines/demo.yaml] [--cache DIR] [--out file.wav] [--play] [--checkpoint latest|best|N]';
+export const SAY_USAGE = 'usage: vcpipe say "Any text here." [--voice NAME.voice | --pipeline pipelines/demo.yaml] [--cache DIR] [--out file.wav] [--play] [--checkpoint latest|best|N] [--max-frames N]';
 
 const PLAYERS = ['aplay', 'paplay', 'afplay'];
 
@@ -46,44 +49,66 @@ export async function sayCommand(argv: string[], io: SayIo = stdio): Promise<num
       args: argv,
       allowPositionals: true,
       options: {
-        pipeline: { type: 'string', default: 'pipelines/demo.yaml' },
+        pipeline: { type: 'string' },
+        voice: { type: 'string' },
         cache: { type: 'string' },
         out: { type: 'string', default: 'say.wav' },
         play: { type: 'boolean', default: false },
         checkpoint: { type: 'string' },
+        'max-frames': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
     if (values.help) {
-      io.out(`${SAY_USAGE}\n  Speaks the text with the newest trained Text2Mel and SSRN of the pipeline (in its cache) into a WAV;\n  before an SSRN is trained, through the mel pseudo-inverse (preview quality).`);
+      io.out(`${SAY_USAGE}\n  Speaks the text into a WAV with a voice file (vcpipe export-voice), or with the newest trained Text2Mel and SSRN of the pipeline\n  (in its cache; default pipelines/demo.yaml); before an SSRN is trained, through the mel pseudo-inverse (preview quality).`);
       return 0;
     }
     const text = positionals.join(' ');
     if (!text.trim()) throw new UserError(`nothing to say\n${SAY_USAGE}`);
+    if (values.voice && values.pipeline) throw new UserError('give --voice or --pipeline, not both');
     const which = parseCheckpoint(values.checkpoint);
-    const cacheDir = cacheDirOf(values.cache);
-    const shownCache = values.cache ?? './cache';
-    const pipeline = values.pipeline!;
-    const voice = findVoice(resolve(pipeline), cacheDir);
-    const retrain = `run: npx vcpipe run ${pipeline}`;
-    if (!voice.text2mel) throw new UserError(`no trained text2mel in ${shownCache} for ${pipeline} — ${retrain}`);
-    const ssrn = voice.ssrn;
-    const vocoder = await chooseVocoder(undefined, ssrn !== undefined);
-
-    await selectBackend('auto', io.err);
-    const work = mkdtempSync(join(tmpdir(), 'vcpipe-say-'));
+    const cap = values['max-frames'];
+    if (cap !== undefined && !/^[1-9]\d*$/.test(cap)) throw new UserError(`--max-frames must be a whole number ≥ 1, got '${cap}'`);
+    const started = performance.now();
+    // The backend loads while the voice is found and read; the networks are built once it is ready.
+    // Its lines are shown once it is needed, so a bad voice file or pipeline is the only line.
+    const backendLines: string[] = [];
+    // One torch thread unless told otherwise, as in serve: one sentence's ops are too small to share.
+    process.env.VCPIPE_THREADS ??= '1';
+    const startedBackend = selectBackend('auto', (l) => void backendLines.push(l));
+    const backendReady = async () => {
+      await startedBackend;
+      backendLines.forEach((l) => io.err(l));
+    };
+    let voice: SpeakingVoice;
+    let label: string;
+    // Each way to a voice imports only its own modules (the pipeline's: YAML and the cache layout).
+    if (values.voice) {
+      if (values.checkpoint) throw new UserError('--checkpoint is for --pipeline; a voice file holds one checkpoint');
+      const { readVoiceFile } = await import('../voice/read-voice-file.ts');
+      const { voiceFromFile } = await import('../voice/load-voice-file.ts');
+      const file = readVoiceFile(values.voice); // checked before the networks are built
+      await backendReady();
+      const loaded = await voiceFromFile(values.voice, file);
+      voice = loaded.speaking;
+      label = `${loaded.card.name}: ${loaded.card.steps.text2mel} + ${loaded.card.steps.ssrn} steps`;
+    } else {
+      const pipeline = values.pipeline ?? 'pipelines/demo.yaml';
+      const { findPipelineVoice, loadPipelineVoice } = await import('../voice/pipeline-voice.ts');
+      const found = await findPipelineVoice(pipeline, cacheDirOf(values.cache), values.cache ?? './cache');
+      await backendReady();
+      voice = loadPipelineVoice(found, which);
+      label = `${found.text2mel.step} + ${found.ssrn?.step ?? found.vocoder.name}`;
+    }
     try {
-      const result = await synthesizeSentences({
-        text2melDir: voice.text2mel.dir, vocoder: vocoder.name, ssrnDir: ssrn?.dir, sentences: [text], which,
-        batchSize: 8, outDir: work,
-        log: io.err, warn: io.err,
-      });
-      const spoken = result.sentences[0];
-      if (!spoken) throw new UserError(`cannot say that: ${result.failed[0]?.reason ?? 'nothing was spoken'}`);
-      copyFileSync(join(work, spoken.wav), values.out!);
-      io.out(`${values.out}: ${spoken.seconds.toFixed(2)} s (${[voice.text2mel.step, ssrn?.step ?? vocoder.name].join(' + ')}, real-time factor ${(result.audioSeconds / result.wallSeconds).toFixed(2)})`);
+      io.err(`voice: ${voice.summary}`);
+      const wave = speakText(voice, text, cap === undefined ? undefined : Number(cap));
+      writeWav(values.out!, [wave], voice.voice.features.sample_rate, 'pcm16');
+      const seconds = wave.length / voice.voice.features.sample_rate;
+      const processing = (performance.now() - started) / 1000;
+      io.out(`${values.out}: ${seconds.toFixed(2)} s (${label}, real-time factor ${(processing / seconds).toFixed(2)}: ${processing.toFixed(2)} s processing ÷ audio)`);
     } finally {
-      rmSync(work, { recursive: true, force: true });
+      voice.dispose();
     }
     if (values.play) {
       const player = findPlayer();

@@ -145,26 +145,37 @@ function readFloats(path: string): Float32Array {
 }
 
 /**
+ * Assign `weights` (laid out as `tensors` says) to `vars`: every variable must be present with the
+ * same shape; a mismatch names `label`, the tensor and both shapes. Also used for voice files.
+ */
+export function assignWeights(label: string, tensors: TensorEntry[], weights: Float32Array, vars: Map<string, tf.Variable>): void {
+  const byName = new Map(tensors.map((t) => [t.name, t]));
+  for (const [name, v] of vars) {
+    const e = byName.get(name);
+    if (!e) throw new Error(`${label} has no tensor ${name} (architecture mismatch)`);
+    if (e.shape.join(',') !== v.shape.join(',')) {
+      throw new Error(`${label}: tensor ${name} has shape [${e.shape.join(', ')}] but the model expects [${v.shape.join(', ')}] (architecture mismatch)`);
+    }
+  }
+  for (const name of byName.keys()) if (!vars.has(name)) throw new Error(`${label} has tensor ${name} that the model lacks (architecture mismatch)`);
+  for (const [name, v] of vars) {
+    const e = byName.get(name)!;
+    v.assign(tf.tensor(weights.subarray(e.offset, e.offset + v.size), v.shape));
+  }
+}
+
+/**
  * Assign the checkpoint's weights to `vars` (every variable must be present with the same shape;
  * a mismatch names the tensor and both shapes). With `adam`, restore its moments and t too.
  */
 export function loadCheckpoint(dir: string, vars: Map<string, tf.Variable>, adam: Adam | null): CheckpointManifest {
   const manifest = readManifest(dir);
-  const weights = readFloats(join(dir, 'weights.bin'));
+  assignWeights(`checkpoint ${dir}`, manifest.tensors, readFloats(join(dir, 'weights.bin')), vars);
   const byName = new Map(manifest.tensors.map((t) => [t.name, t]));
-  for (const [name, v] of vars) {
-    const e = byName.get(name);
-    if (!e) throw new Error(`checkpoint ${dir} has no tensor ${name} (architecture mismatch)`);
-    if (e.shape.join(',') !== v.shape.join(',')) {
-      throw new Error(`checkpoint ${dir}: tensor ${name} has shape [${e.shape.join(', ')}] but the model expects [${v.shape.join(', ')}] (architecture mismatch)`);
-    }
-  }
-  for (const name of byName.keys()) if (!vars.has(name)) throw new Error(`checkpoint ${dir} has tensor ${name} that the model lacks (architecture mismatch)`);
   const total = manifest.tensors.reduce((a, t) => a + t.shape.reduce((x, y) => x * y, 1), 0);
   const moments = adam && manifest.adamT !== null && existsSync(join(dir, 'adam.bin')) ? readFloats(join(dir, 'adam.bin')) : null;
   for (const [name, v] of vars) {
     const e = byName.get(name)!;
-    v.assign(tf.tensor(weights.subarray(e.offset, e.offset + v.size), v.shape));
     if (adam && moments) {
       const set = (map: Map<string, tf.Variable>, base: number) => {
         const t = tf.tensor(moments.subarray(base + e.offset, base + e.offset + v.size), v.shape);

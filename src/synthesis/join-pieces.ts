@@ -1,4 +1,8 @@
 // The waves of one input's pieces (split-text.ts) joined into one utterance.
+
+/** Silence between the sentences of one input (brief of issue 5). */
+export const PAUSE_SECONDS = 0.25;
+
 /** Pieces of one input joined with `pauseSeconds` of silence, peak-normalised to 0.95 (§6.4: 16-bit after normalising). */
 export function joinWithPauses(pieces: Float32Array[], sampleRate: number, pauseSeconds: number): Float32Array {
   const pause = Math.round(pauseSeconds * sampleRate);

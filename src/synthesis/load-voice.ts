@@ -1,17 +1,30 @@
 // The trained networks a synthesis speaks with, loaded from training step outputs (model.json +
 // checkpoint, src/models/load-trained.ts): the Text2Mel here, an SSRN by the vocoder that uses one
-// (vocoders/griffin-lim-ssrn.ts). Anything wrong with a checkpoint (truncated, another
-// architecture) becomes one UserError line naming the directory.
+// (vocoders/griffin-lim-ssrn.ts); or built from weights already in memory (a voice file's parts,
+// src/voice/). Anything wrong with a checkpoint (truncated, another architecture) becomes one
+// UserError line naming the directory (or the weights' label).
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.ts';
 import { firstLine } from '../util/error-line.ts';
 import type { FeatureConfig } from '../audio/feature-config.ts';
-import { readManifest } from '../models/checkpoint.ts';
+import { assignWeights, readManifest, type TensorEntry } from '../models/checkpoint.ts';
+import type { VarStore } from '../models/layers.ts';
 import { checkpointOf, loadTrainedModel, readTrainedModelDoc, type TrainedModel } from '../models/load-trained.ts';
 import type { Text2Mel } from '../models/text2mel.ts';
 
 export type CheckpointChoice = 'latest' | 'best' | number;
+
+/** A trained network carried in memory (a voice file's part) rather than in a training step's output. */
+export interface NetworkInMemory<C> {
+  config: C;
+  step: number;
+  /** Where each tensor lies in `weights` (checkpoint.ts layout). */
+  tensors: TensorEntry[];
+  weights: Float32Array;
+  /** Names where the weights came from in messages, e.g. "demo.voice: ssrn.bin". */
+  label: string;
+}
 
 export interface Voice {
   text2mel: Text2Mel;
@@ -23,7 +36,7 @@ export interface Voice {
 }
 
 /** weights.bin must hold every tensor of the manifest as float32 (checkpoint.ts layout). */
-function checkComplete(checkpoint: string): void {
+export function checkComplete(checkpoint: string): void {
   let manifest: ReturnType<typeof readManifest>;
   try {
     manifest = readManifest(checkpoint);
@@ -56,6 +69,17 @@ export function loadTrainedNetwork<N extends TrainedModel['network']>(dir: strin
     // loadCheckpoint's messages start with `checkpoint <dir>: `; the line names the dir once.
     throw new UserError(`${checkpoint}: cannot load the ${network}: ${firstLine(err).replace(`checkpoint ${checkpoint}: `, '')}`);
   }
+}
+
+/** `model` (freshly built from `n.config`) with the weights of `n`; a mismatch disposes it and is one UserError line. */
+export function withWeightsInMemory<M extends { store: VarStore }>(model: M, n: NetworkInMemory<unknown>): M {
+  try {
+    assignWeights(n.label, n.tensors, n.weights, model.store.vars);
+  } catch (err) {
+    model.store.dispose();
+    throw new UserError(firstLine(err));
+  }
+  return model;
 }
 
 export function loadVoice(text2melDir: string, which: CheckpointChoice): Voice {

@@ -11,14 +11,11 @@ import type { SynthesizedSentence } from './synthesis-index.ts';
 import { UserError } from '../errors.ts';
 import { generateIncremental } from './incremental-decoder.ts';
 import type { GeneratedMel } from './generation-state.ts';
-import { joinWithPauses } from './join-pieces.ts';
+import { joinWithPauses, PAUSE_SECONDS } from './join-pieces.ts';
 import { loadVoice, type CheckpointChoice } from './load-voice.ts';
+import { speakingVoice } from './speaking-voice.ts';
 import { splitForSynthesis, type TextPiece } from './split-text.ts';
 import { chooseVocoder } from './vocoders/registry.ts';
-import type { LoadedVocoder } from './vocoders/vocoder.ts';
-
-/** Silence between the sentences of one input (brief of issue 5). */
-export const PAUSE_SECONDS = 0.25;
 
 export interface SynthesizeOptions {
   text2melDir: string;
@@ -91,24 +88,18 @@ function joinMels(gs: GeneratedMel[], nMels: number): Float32Array {
 export async function synthesizeSentences(o: SynthesizeOptions): Promise<SynthesisResult> {
   const started = performance.now();
   const vocoder = await chooseVocoder(o.vocoder, o.ssrnDir !== undefined);
-  const voice = loadVoice(o.text2melDir, o.which);
-  let vocode: LoadedVocoder;
-  try {
-    vocode = vocoder.load({
-      features: voice.features, text2melDir: o.text2melDir, ssrnDir: o.ssrnDir, ssrnWhich: o.ssrnWhich ?? o.which,
-      griffinLimIters: o.griffinLimIters, power: o.power,
-    });
-  } catch (err) {
-    voice.dispose();
-    throw err;
-  }
+  const speaking = speakingVoice(loadVoice(o.text2melDir, o.which), vocoder, {
+    text2melDir: o.text2melDir, ssrnDir: o.ssrnDir, ssrnWhich: o.ssrnWhich ?? o.which,
+    griffinLimIters: o.griffinLimIters, power: o.power,
+  }, PAUSE_SECONDS);
+  const { voice, vocoder: vocode } = speaking;
   try {
     const cfg = voice.features;
     const { maxN, maxT, nMels } = voice.text2mel.config;
     const maxFrames = o.maxFrames ?? maxT;
     if (!(Number.isInteger(maxFrames) && maxFrames >= 1)) throw new UserError(`max_frames must be a whole number ≥ 1, got ${maxFrames}`);
     if (!(Number.isInteger(o.batchSize) && o.batchSize >= 1)) throw new UserError(`batch_size must be a whole number ≥ 1, got ${o.batchSize}`);
-    o.log(`voice: Text2Mel step ${voice.text2melStep}; vocoder ${vocoder.name} (${vocode.summary}); ${cfg.sample_rate} Hz`);
+    o.log(`voice: ${speaking.summary}`);
 
     const total = o.sentences.length;
     const failed: SynthesisResult['failed'] = [];
@@ -143,7 +134,7 @@ export async function synthesizeSentences(o: SynthesizeOptions): Promise<Synthes
       const gs = mels.slice(next, next + input.pieces.length);
       next += input.pieces.length;
       const waves = gs.map((g) => vocode.melToWave(g.mel, g.frames));
-      const wave = joinWithPauses(waves, cfg.sample_rate, PAUSE_SECONDS);
+      const wave = joinWithPauses(waves, cfg.sample_rate, speaking.pauseSeconds);
       const wav = join('wavs', `${id}.wav`);
       writeWav(join(o.outDir, wav), [wave], cfg.sample_rate, 'pcm16');
       const frames = gs.reduce((a, g) => a + g.frames, 0);
@@ -164,7 +155,6 @@ export async function synthesizeSentences(o: SynthesizeOptions): Promise<Synthes
       audioSeconds, wallSeconds: (performance.now() - started) / 1000,
     };
   } finally {
-    vocode.dispose();
-    voice.dispose();
+    speaking.dispose();
   }
 }

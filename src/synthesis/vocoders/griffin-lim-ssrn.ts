@@ -1,31 +1,39 @@
 // SSRN + Griffin-Lim (docs/design.md §6.4): the trained SSRN (dropout off) turns the reduced mel into
 // the full-rate normalised magnitude, then magnitudeToWave (de-normalise, power, Griffin-Lim,
-// de-emphasis, silence trim). The SSRN must have been trained on the Text2Mel's features.
+// de-emphasis, silence trim). The SSRN must have been trained on the Text2Mel's features. It comes
+// from a train-ssrn output (ssrnDir), or from memory (a voice file's, checked at export).
 import { tf } from '../../models/backend.ts';
 import { INFERENCE } from '../../models/layers.ts';
+import { Ssrn } from '../../models/ssrn.ts';
 import { magnitudeToWave } from '../../audio/griffin-lim.ts';
 import { UserError } from '../../errors.ts';
-import { loadTrainedNetwork } from '../load-voice.ts';
+import { loadTrainedNetwork, withWeightsInMemory } from '../load-voice.ts';
 import { describeGriffinLim, griffinLimSettings } from './griffin-lim-settings.ts';
-import type { Vocoder } from './vocoder.ts';
+import type { Vocoder, VocoderSetup } from './vocoder.ts';
 
 const FEATURE_KEYS = ['sample_rate', 'n_fft', 'hop_length', 'win_length', 'n_mels', 'r', 'ref_db', 'max_db', 'preemphasis'] as const;
+
+/** The SSRN of the setup, from memory or its training output, and its training step. */
+function loadSsrn(setup: VocoderSetup): { ssrn: Ssrn; step: number } {
+  if (setup.ssrnInMemory) return { ssrn: withWeightsInMemory(new Ssrn(setup.ssrnInMemory.config), setup.ssrnInMemory), step: setup.ssrnInMemory.step };
+  if (!setup.ssrnDir) throw new UserError(`the ${vocoder.name} vocoder needs a trained SSRN (ssrn: a train-ssrn step)`);
+  const s = loadTrainedNetwork(setup.ssrnDir, 'ssrn', setup.ssrnWhich ?? 'latest');
+  const differ = FEATURE_KEYS.filter((k) => s.trained.features[k] !== setup.features[k]);
+  if (differ.length) {
+    s.trained.model.store.dispose();
+    throw new UserError(`the SSRN (${setup.ssrnDir}) was trained on other features than the Text2Mel (${setup.text2melDir}): ${differ.map((k) => `${k} ${s.trained.features[k]} vs ${setup.features[k]}`).join(', ')}`);
+  }
+  return { ssrn: s.trained.model, step: s.trained.step };
+}
 
 export const vocoder: Vocoder = {
   name: 'griffin-lim-ssrn',
   load(setup) {
-    if (!setup.ssrnDir) throw new UserError(`the ${this.name} vocoder needs a trained SSRN (ssrn: a train-ssrn step)`);
-    const s = loadTrainedNetwork(setup.ssrnDir, 'ssrn', setup.ssrnWhich);
-    const ssrn = s.trained.model;
-    const differ = FEATURE_KEYS.filter((k) => s.trained.features[k] !== setup.features[k]);
-    if (differ.length) {
-      ssrn.store.dispose();
-      throw new UserError(`the SSRN (${setup.ssrnDir}) was trained on other features than the Text2Mel (${setup.text2melDir}): ${differ.map((k) => `${k} ${s.trained.features[k]} vs ${setup.features[k]}`).join(', ')}`);
-    }
+    const { ssrn, step } = loadSsrn(setup);
     const cfg = setup.features;
     const gl = griffinLimSettings(setup);
     return {
-      summary: `SSRN step ${s.trained.step}, ${describeGriffinLim(gl)}`,
+      summary: `SSRN step ${step}, ${describeGriffinLim(gl)}`,
       melToWave(mel, frames) {
         const z = tf.tidy(() => ssrn.forward(tf.tensor3d(mel, [1, frames, cfg.n_mels]), INFERENCE).mag); // Z [1, r·frames, F']
         const magnitude = z.dataSync() as Float32Array;

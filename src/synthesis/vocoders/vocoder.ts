@@ -1,8 +1,9 @@
 // The vocoder seam: whatever turns a generated reduced mel into a waveform. Each vocoder is one
-// file in this folder exporting `vocoder`, listed by one line in registry.ts; synthesis, `say`,
-// training previews and the synthesize step only ever talk to this interface.
+// file in this folder exporting `vocoder`, listed by one line in registry.ts; synthesis,
+// training previews, the synthesize step, voice files, `say` and `serve` only ever talk to this interface.
 import type { FeatureConfig } from '../../audio/feature-config.ts';
-import type { CheckpointChoice } from '../load-voice.ts';
+import type { SsrnConfig } from '../../models/config.ts';
+import type { CheckpointChoice, NetworkInMemory } from '../load-voice.ts';
 
 /** What a vocoder is loaded with; settings left undefined take the vocoder's own defaults. */
 export interface VocoderSetup {
@@ -12,7 +13,10 @@ export interface VocoderSetup {
   text2melDir: string;
   /** A train-ssrn step output, for the vocoders that use one. */
   ssrnDir?: string;
-  ssrnWhich: CheckpointChoice;
+  /** Its checkpoint (default latest). */
+  ssrnWhich?: CheckpointChoice;
+  /** An SSRN already in memory, used in place of ssrnDir (its features are the Text2Mel's). */
+  ssrnInMemory?: NetworkInMemory<SsrnConfig>;
   griffinLimIters?: number;
   power?: number;
 }
