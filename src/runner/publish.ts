@@ -4,7 +4,7 @@
 import { existsSync, linkSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { writeJsonAtomic } from '../util/atomic.ts';
+import { removeTempLeftovers, writeJsonAtomic } from '../util/atomic.ts';
 import type { BuildRecord } from './build-record.ts';
 import type { CacheLayout } from './cache-layout.ts';
 import type { StartMode } from './plan.ts';
@@ -52,6 +52,8 @@ export function publish(cache: CacheLayout, record: BuildRecord): void {
 /** Publishes `dir` (on the cache's file system) as the entry of record.key, replacing an older one. */
 export function publishDir(cache: CacheLayout, dir: string, record: BuildRecord): void {
   const entry = cache.entry(record.key);
+  // A write killed before its rename (the step resumed after kill -9) left its temp file behind.
+  removeTempLeftovers(dir);
   mkdirSync(cache.entriesDir, { recursive: true });
   const old = existsSync(entry) ? moveToTrash(cache, entry) : undefined;
   renameSync(dir, entry);

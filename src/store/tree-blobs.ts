@@ -5,6 +5,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, type Dirent } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
+import { ATOMIC_TEMP } from '../util/atomic.ts';
 import { hashFile } from '../util/hash.ts';
 
 export interface TreeListing {
@@ -17,8 +18,6 @@ export interface TreeListing {
 /** Per-process memo of the files already stored: an unchanged file (same size, mtime, inode) is not copied again. */
 export type StoredFiles = Map<string, { size: number; mtimeMs: number; ino: number; hash: string }>;
 
-/** Temp files and dirs of atomic writes (src/util/atomic.ts, checkpoints): never part of a tree. */
-const TEMP = /^\..*\.tmp$/;
 
 export class BlobDir {
   constructor(readonly root: string) {}
@@ -54,7 +53,7 @@ export class BlobDir {
       }
       for (const d of entries) {
         const r = rel ? `${rel}/${d.name}` : d.name;
-        if ((!rel && d.name === 'manifest.json') || TEMP.test(d.name)) continue;
+        if ((!rel && d.name === 'manifest.json') || ATOMIC_TEMP.test(d.name)) continue;
         if (d.isDirectory()) {
           listing.dirs.push(r);
           await walk(r);

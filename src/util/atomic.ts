@@ -1,9 +1,12 @@
 // Atomic file writes: a reader (or a run resumed after SIGKILL) sees the old file or the
 // new one, never a half-written one. Write to a temp file in the same directory, fsync, rename.
-import { mkdirSync, openSync, writeSync, fsyncSync, closeSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, openSync, writeSync, fsyncSync, closeSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { asDiskFull } from './disk-full.ts';
+
+/** Names of the temp files and dirs of atomic writes (tempPathFor; checkpoints are built the same way). */
+export const ATOMIC_TEMP = /^\..*\.tmp$/;
 
 export function tempPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
@@ -29,4 +32,21 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
 
 export function writeJsonAtomic(path: string, value: unknown): void {
   writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n');
+}
+
+/**
+ * Removes what writes killed before their rename left in a tree (temp files and dirs named by
+ * ATOMIC_TEMP). Only for a tree no live process writes to: a step's work dir as it is published.
+ * Returns how many were removed.
+ */
+export function removeTempLeftovers(dir: string): number {
+  let removed = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, e.name);
+    if (ATOMIC_TEMP.test(e.name)) {
+      rmSync(path, { recursive: true, force: true });
+      removed++;
+    } else if (e.isDirectory()) removed += removeTempLeftovers(path);
+  }
+  return removed;
 }
