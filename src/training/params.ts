@@ -1,6 +1,7 @@
 // The `with:` block shared by train-text2mel and train-ssrn, its JSON Schema, and its values
 // with the defaults (training/defaults.ts) filled in.
 import type { JsonSchema } from '../util/json-schema.ts';
+import type { LrScheduleName } from '../models/schedule.ts';
 import { TRAIN_DEFAULTS } from './defaults.ts';
 
 const D = TRAIN_DEFAULTS.default;
@@ -13,6 +14,7 @@ export interface TrainParams {
   batch_size?: number;
   lr?: number;
   warmup?: number;
+  lr_schedule?: LrScheduleName;
   checkpoint_every?: number;
   keep_checkpoints?: number;
   plot_every?: number;
@@ -36,6 +38,7 @@ export interface ResolvedTrainParams {
   batchSize: number;
   lr: number;
   warmup: number;
+  lrSchedule: LrScheduleName;
   checkpointEvery: number;
   keepCheckpoints: number;
   plotEvery: number;
@@ -64,8 +67,9 @@ export function trainParamsSchema(network: 'text2mel' | 'ssrn'): JsonSchema {
     },
     steps: posInt(`total training steps (a budget: raising it continues the run; default ${D.steps}; tiny ${T.steps})`),
     batch_size: posInt(`utterances per batch (default ${D.batchSize}; tiny ${T.batchSize})`),
-    lr: { type: 'number', exclusiveMinimum: 0, description: `peak learning rate η0 of the Noam schedule (default ${D.lr})` },
-    warmup: posInt(`Noam warm-up steps (default ${D.warmup}; tiny ${T.warmup})`),
+    lr: { type: 'number', exclusiveMinimum: 0, description: `peak learning rate η0 of the schedule (default ${D.lr})` },
+    warmup: posInt(`warm-up steps of the learning-rate schedule (default ${D.warmup}; tiny ${T.warmup})`),
+    lr_schedule: { enum: ['noam', 'linear-decay'], description: 'learning rate after warm-up: noam (decays as 1/√step, default) or linear-decay (a straight line to zero at the steps budget)' },
     checkpoint_every: posInt(`steps between checkpoints (default ${D.checkpointEvery})`),
     keep_checkpoints: posInt(`checkpoints kept besides the best one (default ${D.keepCheckpoints})`),
     plot_every: posInt(`steps between plots (default ${D.plotEvery})`),
@@ -96,6 +100,7 @@ export function resolveTrainParams(p: TrainParams, tiny: boolean): ResolvedTrain
     batchSize: p.batch_size ?? d.batchSize,
     lr: p.lr ?? d.lr,
     warmup: p.warmup ?? d.warmup,
+    lrSchedule: p.lr_schedule ?? 'noam',
     checkpointEvery: p.checkpoint_every ?? d.checkpointEvery,
     keepCheckpoints: p.keep_checkpoints ?? d.keepCheckpoints,
     plotEvery: p.plot_every ?? d.plotEvery,
