@@ -19,7 +19,7 @@ export const trainText2Mel: StepKind<TrainParams> = {
     const setup = await setUpTraining(ctx, (f, path) => text2melConfigFor(ctx.params.config, f, path));
     const p = setup.params;
     const task = new Text2MelTask(setup.model.config, p.seed, {
-      guidedAttention: p.guidedAttention, alignBy: p.alignBy, onNoAlignment: p.onNoAlignment, warn: (m) => ctx.warn(m),
+      guidedAttention: p.guidedAttention, decoderInput: { noise: p.decoderInputNoise, dropout: p.decoderInputDropout }, alignBy: p.alignBy, onNoAlignment: p.onNoAlignment, warn: (m) => ctx.warn(m),
     });
     try {
       await trainLoop(ctx, task, setup.split, p, setup.features, 'lower batch_size, or use a smaller config (config: tiny)');

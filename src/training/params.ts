@@ -28,6 +28,8 @@ export interface TrainParams {
   on_no_alignment?: 'warn' | 'stop';
   finetune_steps?: number;
   guided_attention?: 'per_utterance' | 'ref';
+  decoder_input_noise?: number;
+  decoder_input_dropout?: number;
   preview?: string[];
   preview_every?: number;
   preview_ssrn?: string;
@@ -52,6 +54,8 @@ export interface ResolvedTrainParams {
   onNoAlignment: 'warn' | 'stop';
   finetuneSteps: number;
   guidedAttention: 'per_utterance' | 'ref';
+  decoderInputNoise: number;
+  decoderInputDropout: number;
   preview: string[];
   previewEvery: number;
   previewSsrn?: string;
@@ -84,6 +88,8 @@ export function trainParamsSchema(network: 'text2mel' | 'ssrn'): JsonSchema {
     props.align_by = posInt(`step by which the attention must be diagonal (default ${D.alignBy}; tiny ${T.alignBy})`);
     props.on_no_alignment = { enum: ['warn', 'stop'], description: 'what to do when attention is not diagonal by align_by (default warn)' };
     props.guided_attention = { enum: ['per_utterance', 'ref'], description: "guided attention weights: per utterance (recommended) or REF's fixed grid" };
+    props.decoder_input_noise = { type: 'number', minimum: 0, description: 'σ of Gaussian noise added to the teacher-forced decoder input frames in training (against exposure bias; default 0)' };
+    props.decoder_input_dropout = { type: 'number', minimum: 0, exclusiveMaximum: 1, description: 'share of teacher-forced decoder input frames zeroed in training (against exposure bias; default 0)' };
     props.preview = { type: 'array', items: { type: 'string' }, description: 'sentences spoken at checkpoints (previews/step-N/*.wav), to hear the voice improving' };
     props.preview_every = posInt(`checkpoints between previews (default ${D.previewEvery}: every checkpoint)`);
     props.preview_ssrn = { type: 'string', description: 'a finished SSRN training step (in needs) for previews; default: the mel pseudo-inverse' };
@@ -114,6 +120,8 @@ export function resolveTrainParams(p: TrainParams, tiny: boolean): ResolvedTrain
     onNoAlignment: p.on_no_alignment ?? 'warn',
     finetuneSteps: p.finetune_steps ?? d.finetuneSteps,
     guidedAttention: p.guided_attention ?? 'per_utterance',
+    decoderInputNoise: p.decoder_input_noise ?? 0,
+    decoderInputDropout: p.decoder_input_dropout ?? 0,
     preview: p.preview ?? [],
     previewEvery: p.preview_every ?? d.previewEvery,
     previewSsrn: p.preview_ssrn,

@@ -7,11 +7,15 @@ import { binaryDivergence, guidedAttentionLoss, l1Loss } from '../models/losses.
 import { AlignmentWatchdog, type AlignmentWatchdogOptions } from './alignment-watchdog.ts';
 import { collateText2Mel, type Text2MelBatch } from './collate.ts';
 import type { Loaded } from './dataset.ts';
+import { corruptDecoderInput, isCorrupting, type DecoderInputCorruption } from './decoder-input-noise.ts';
+import type { Rng } from '../models/rng.ts';
 import { diagonality } from './diagonality.ts';
 import type { TrainTask, Validation } from './train-task.ts';
 
 export interface Text2MelTaskOptions extends AlignmentWatchdogOptions {
   guidedAttention: 'per_utterance' | 'ref';
+  /** Corruption of the decoder input in training batches (validation always sees clean frames). */
+  decoderInput?: DecoderInputCorruption;
 }
 
 export class Text2MelTask implements TrainTask<Text2MelBatch> {
@@ -30,8 +34,12 @@ export class Text2MelTask implements TrainTask<Text2MelBatch> {
     return this.model.store;
   }
 
-  collate(items: Loaded[]): Text2MelBatch {
-    return collateText2Mel(items, this.modelConfig.nMels);
+  /** A training batch comes with `rng`; validation (no rng) keeps the clean teacher-forced input. */
+  collate(items: Loaded[], rng?: Rng): Text2MelBatch {
+    const c = this.opts.decoderInput;
+    if (!rng || !c || !isCorrupting(c)) return collateText2Mel(items, this.modelConfig.nMels);
+    const own = rng.fork();
+    return collateText2Mel(items, this.modelConfig.nMels, (s, lens, tb) => corruptDecoderInput(s, lens, tb, this.modelConfig.nMels, c, own));
   }
 
   disposeBatch(b: Text2MelBatch): void {

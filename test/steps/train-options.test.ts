@@ -1,4 +1,5 @@
-// lr_schedule reaches the loop of both training steps: the learning rate logged in metrics.jsonl.
+// The recipe options reach the training steps: lr_schedule (the learning rate logged in
+// metrics.jsonl), decoder_input_noise / decoder_input_dropout (the training loss, not validation's).
 import { describe, it, expect, beforeAll } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { makeContext, makeTempDir } from '../helpers/make-context.ts';
 import { writeSyntheticFeatures } from './train-fixtures.ts';
 
 const D16 = { base: 'tiny', e: 16, d: 16 };
+const metricsOf = (dir: string) => readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>);
 const lrsOf = (dir: string) => readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { lr: number }).lr);
 
 let features: string;
@@ -33,5 +35,18 @@ describe('lr_schedule', () => {
     const out = makeTempDir('ssrn-linear-');
     await trainSsrn.run(makeContext({ ...common, config: 'tiny', crop_frames: 4, lr_schedule: 'linear-decay' }, { outDir: out, inputs: { features } }));
     expect(lrsOf(out).at(-1)).toBeCloseTo(0.25e-3, 12);
+  });
+});
+
+describe('decoder_input_noise / decoder_input_dropout', () => {
+  it('change the training loss of train-text2mel (same seed, same weights at step 0)', async () => {
+    const common = { config: D16, steps: 1, batch_size: 4, validation: 2, log_every: 1, checkpoint_every: 100, plot_every: 100, seed: 4 };
+    const clean = makeTempDir('t2m-clean-');
+    await trainText2Mel.run(makeContext(common, { outDir: clean, inputs: { features } }));
+    const noisy = makeTempDir('t2m-noisy-');
+    await trainText2Mel.run(makeContext({ ...common, decoder_input_noise: 0.2, decoder_input_dropout: 0.3 }, { outDir: noisy, inputs: { features } }));
+    const [a] = metricsOf(clean), [b] = metricsOf(noisy);
+    expect(b.loss).not.toBe(a.loss);
+    expect(b.att).not.toBe(a.att);
   });
 });
