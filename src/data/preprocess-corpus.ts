@@ -11,6 +11,7 @@ import { FEATURE_CODE_VERSION } from '../audio/features.ts';
 import { TEXT2MEL_DEFAULT, TEXT2MEL_TINY } from '../models/config.ts';
 import { encodeChars, encodePhones, type EncodedText } from '../text/front-end.ts';
 import { phonesOfAll } from './phone-cache.ts';
+import { symbolEnds } from './symbol-ends.ts';
 import { SkipReport, type OnError } from './skip-report.ts';
 import { writeJsonAtomic } from '../util/atomic.ts';
 import { diskFullError } from '../util/disk-full.ts';
@@ -164,7 +165,9 @@ export async function preprocessCorpus(ctx: PreprocessContext): Promise<void> {
     if (dropped.length) droppedChars.set(utt.id, dropped);
     const key = hashJson({ audio: utt.sha256, ...configHash });
     const metaPath = join(cacheRoot, key, 'meta.json');
-    const meta = existsSync(metaPath) ? (JSON.parse(readFileSync(metaPath, 'utf8')) as ItemMeta) : undefined;
+    let meta = existsSync(metaPath) ? (JSON.parse(readFileSync(metaPath, 'utf8')) as ItemMeta) : undefined;
+    // An entry from before the trimmed lead was kept is computed again when durations need it.
+    if (meta && meta.lead === undefined && utt.durations && frontEnd === 'phones') meta = undefined;
     candidates.push({ utt, normalized, ids, key, meta });
   }
   if (droppedChars.size) {
@@ -192,6 +195,7 @@ export async function preprocessCorpus(ctx: PreprocessContext): Promise<void> {
   if (ctx.signal.aborted) throw new StepInterrupted(`${ctx.name}: interrupted; ${requests.length - failures.size} computed items stay cached`);
 
   const utterances: FeatureUtterance[] = [];
+  const withoutEnds: string[] = [];
   const uttDir = join(ctx.outDir, 'utts');
   mkdirSync(uttDir, { recursive: true });
   for (const c of candidates) {
@@ -209,7 +213,13 @@ export async function preprocessCorpus(ctx: PreprocessContext): Promise<void> {
     const mag = `utts/${c.utt.id}.mag.npy`;
     linkOrCopy(join(cacheRoot, c.key, 'mel.npy'), join(ctx.outDir, mel));
     linkOrCopy(join(cacheRoot, c.key, 'mag.npy'), join(ctx.outDir, mag));
-    utterances.push({ id: c.utt.id, text: c.utt.text, normalized: c.normalized, ids: c.ids, frames: c.meta.frames, mel, mag, duration: c.meta.duration });
+    const ends = frontEnd === 'phones' ? symbolEnds(c.utt.durations, c.normalized.split(' '), c.meta.lead ?? 0, c.meta.frames, cfg) : undefined;
+    if (c.utt.durations && !ends) withoutEnds.push(c.utt.id);
+    utterances.push({ id: c.utt.id, text: c.utt.text, normalized: c.normalized, ids: c.ids, frames: c.meta.frames, mel, mag, duration: c.meta.duration, ...(ends ? { symbol_ends: ends } : {}) });
+  }
+  if (withoutEnds.length) {
+    const why = frontEnd === 'phones' ? "t2p's phones differ from the ones flite spoke" : 'they place phones, and the front end is not text: phones';
+    ctx.warn(`${withoutEnds.length} utterances keep no phone durations (${why}): ${withoutEnds.slice(0, 3).join(', ')}${withoutEnds.length > 3 ? ', …' : ''}`);
   }
 
   const index: FeatureIndex = { kind: 'features', speaker: corpus.speaker, config: cfg, utterances, skipped: report.skipped };

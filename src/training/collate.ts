@@ -12,6 +12,8 @@ export interface Text2MelBatch {
   s: tf.Tensor3D;
   textLens: number[];
   frameLens: number[];
+  /** Each item's symbol end frames (the teacher's alignment), where its features have them. */
+  symbolEnds: (number[] | undefined)[];
 }
 
 /** `corrupt` (training only) changes the decoder input S before it becomes a tensor; the target stays clean. */
@@ -37,6 +39,7 @@ export function collateText2Mel(items: Loaded[], nMels: number, corrupt?: (s: Fl
     s: tf.tensor3d(s, [b, tb, nMels]),
     textLens,
     frameLens,
+    symbolEnds: items.map((x) => x.item.utt.symbol_ends),
   };
 }
 

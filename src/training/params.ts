@@ -27,7 +27,8 @@ export interface TrainParams {
   align_by?: number;
   on_no_alignment?: 'warn' | 'stop';
   finetune_steps?: number;
-  guided_attention?: 'per_utterance' | 'ref';
+  guided_attention?: 'per_utterance' | 'ref' | 'durations';
+  guide_width?: number;
   decoder_input_noise?: number;
   decoder_input_dropout?: number;
   preview?: string[];
@@ -53,7 +54,8 @@ export interface ResolvedTrainParams {
   alignBy: number;
   onNoAlignment: 'warn' | 'stop';
   finetuneSteps: number;
-  guidedAttention: 'per_utterance' | 'ref';
+  guidedAttention: 'per_utterance' | 'ref' | 'durations';
+  guideWidth?: number;
   decoderInputNoise: number;
   decoderInputDropout: number;
   preview: string[];
@@ -87,7 +89,8 @@ export function trainParamsSchema(network: 'text2mel' | 'ssrn'): JsonSchema {
   if (network === 'text2mel') {
     props.align_by = posInt(`step by which the attention must be diagonal (default ${D.alignBy}; tiny ${T.alignBy})`);
     props.on_no_alignment = { enum: ['warn', 'stop'], description: 'what to do when attention is not diagonal by align_by (default warn)' };
-    props.guided_attention = { enum: ['per_utterance', 'ref'], description: "guided attention weights: per utterance (recommended) or REF's fixed grid" };
+    props.guided_attention = { enum: ['per_utterance', 'ref', 'durations'], description: "guided attention weights: per utterance (the diagonal, default), REF's fixed grid, or durations (a narrow guide along the teacher's phone timing; needs text: phones features of a corpus with phone_durations, else the diagonal per utterance)" };
+    props.guide_width = { type: 'number', exclusiveMinimum: 0, description: 'guided_attention: durations — σ of the guide in symbols (default 2)' };
     props.decoder_input_noise = { type: 'number', minimum: 0, description: 'σ of Gaussian noise added to the teacher-forced decoder input frames in training (against exposure bias; default 0)' };
     props.decoder_input_dropout = { type: 'number', minimum: 0, exclusiveMaximum: 1, description: 'share of teacher-forced decoder input frames zeroed in training (against exposure bias; default 0)' };
     props.preview = { type: 'array', items: { type: 'string' }, description: 'sentences spoken at checkpoints (previews/step-N/*.wav), to hear the voice improving' };
@@ -120,6 +123,7 @@ export function resolveTrainParams(p: TrainParams, tiny: boolean): ResolvedTrain
     onNoAlignment: p.on_no_alignment ?? 'warn',
     finetuneSteps: p.finetune_steps ?? d.finetuneSteps,
     guidedAttention: p.guided_attention ?? 'per_utterance',
+    guideWidth: p.guide_width,
     decoderInputNoise: p.decoder_input_noise ?? 0,
     decoderInputDropout: p.decoder_input_dropout ?? 0,
     preview: p.preview ?? [],
