@@ -1,14 +1,16 @@
 // `text: phones` end to end with the real parts: flite speaks a corpus, preprocess reads it as
 // t2p phones, Text2Mel trains on them, and the voice the training leaves reads text as phones
 // (the path `say` and `serve` take); character features of the same audio reuse its cache entries.
+// With phone_durations the teacher's timing reaches features.json and the durations guide.
 import { describe, it, expect, beforeAll } from 'vitest';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { selectBackend } from '../../src/models/backend.ts';
 import { speechCorpus } from '../../src/steps/speech-corpus.ts';
 import { preprocess } from '../../src/steps/preprocess.ts';
 import { trainText2Mel } from '../../src/steps/train-text2mel.ts';
 import { readFeatures } from '../../src/data/feature-index.ts';
+import { readCorpus } from '../../src/data/corpus-manifest.ts';
 import type { PreprocessParams } from '../../src/data/preprocess-corpus.ts';
 import { loadVoice } from '../../src/synthesis/load-voice.ts';
 import { splitForSynthesis } from '../../src/synthesis/split-text.ts';
@@ -82,5 +84,62 @@ describe('text: phones', () => {
     const features = (await runPreprocess({ config: 'tiny', max_frames: 200, text: 'phones' })).outDir;
     const ctx = makeContext({ config: { base: 'tiny', e: 16, d: 16, vocab: 32 }, steps: 1, batch_size: 2, validation: 2 }, { inputs: { features } });
     await expect(trainText2Mel.run(ctx)).rejects.toThrow(/vocab = 48/);
+  });
+});
+
+describe('phone_durations and guided_attention: durations', () => {
+  let timed: string;
+  beforeAll(async () => {
+    // Same sentences, same clip cache: the clips are spoken again for their durations.
+    const ctx = makeContext({ sentences: join(root, 'list.txt'), phone_durations: true }, { cacheDir, projectDir: root });
+    await speechCorpus.run(ctx);
+    timed = ctx.outDir;
+  });
+
+  it('speech-corpus keeps each phone end time flite printed with the WAV, and caches them beside the clip', () => {
+    const c = readCorpus(timed);
+    for (const u of c.utterances) {
+      expect(u.durations!.phones.length).toBe(u.durations!.ends.length);
+      expect(u.durations!.ends.at(-1)).toBeCloseTo(u.duration, 2);
+      for (let i = 1; i < u.durations!.ends.length; i++) expect(u.durations!.ends[i]).toBeGreaterThanOrEqual(u.durations!.ends[i - 1]);
+    }
+    expect(readdirSync(join(cacheDir, 'items', 'speech')).filter((f) => f.endsWith('.psdur.json'))).toHaveLength(SENTENCES.length);
+    // Without the option corpus.json is as before.
+    expect(readCorpus(corpus).utterances.every((u) => u.durations === undefined)).toBe(true);
+  });
+
+  it('preprocess text: phones turns them into symbol end frames; chars keeps none and says so', async () => {
+    const ctx = makeContext<PreprocessParams>({ config: 'tiny', max_frames: 200, text: 'phones' }, { cacheDir, inputs: { corpus: timed } });
+    await preprocess.run(ctx);
+    const index = readFeatures(ctx.outDir);
+    for (const u of index.utterances) {
+      const ends = u.symbol_ends!;
+      expect(ends).toHaveLength(u.ids.length - 1);
+      for (let i = 1; i < ends.length; i++) expect(ends[i]).toBeGreaterThanOrEqual(ends[i - 1]);
+      expect(ends[0]).toBeGreaterThan(0);
+      // The last phone ends near the trimmed clip's end (within flite's final pause, 0.2 s = 4 frames, partly kept by the 60 dB trim).
+      expect(ends.at(-1)).toBeLessThanOrEqual(u.frames);
+      expect(ends.at(-1)).toBeGreaterThan(u.frames - 8);
+    }
+    const chars = makeContext<PreprocessParams>({ config: 'tiny', max_frames: 200 }, { cacheDir, inputs: { corpus: timed } });
+    await preprocess.run(chars);
+    expect(readFeatures(chars.outDir).utterances.every((u) => u.symbol_ends === undefined)).toBe(true);
+    expect(chars.warnings.join('\n')).toMatch(/keep no phone durations/);
+  });
+
+  it('train-text2mel with guided_attention: durations trains on the guide (another attention loss than the diagonal)', async () => {
+    const fctx = makeContext<PreprocessParams>({ config: 'tiny', max_frames: 200, text: 'phones' }, { cacheDir, inputs: { corpus: timed } });
+    await preprocess.run(fctx);
+    const common = { config: { base: 'tiny', e: 16, d: 16 }, steps: 1, batch_size: 2, validation: 2, log_every: 1, checkpoint_every: 100, plot_every: 100 };
+    const att = async (extra: Record<string, unknown>) => {
+      const ctx = makeContext({ ...common, ...extra }, { inputs: { features: fctx.outDir } });
+      await trainText2Mel.run(ctx);
+      expect(ctx.warnings.filter((w) => /guided_attention/.test(w))).toEqual([]);
+      return JSON.parse(readFileSync(join(ctx.outDir, 'metrics.jsonl'), 'utf8').trim().split('\n')[0]).att as number;
+    };
+    const diagonal = await att({});
+    const guided = await att({ guided_attention: 'durations', guide_width: 1 });
+    expect(guided).not.toBe(diagonal);
+    expect(existsSync(fctx.outDir)).toBe(true);
   });
 });
