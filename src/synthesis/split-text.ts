@@ -70,8 +70,9 @@ export function splitForSynthesis(raw: string, maxN: number, text?: TextFrontEnd
     if (!encode(sentence).speakable) continue; // "..." between sentences: nothing to say
     const fit = fitSentence(sentence, maxN, encode);
     if ('tooLong' in fit) {
-      const unit = text === 'phones' ? 'symbols' : 'characters';
-      return { ok: false, reason: `the word '${fit.tooLong.slice(0, 40)}' has ${encode(fit.tooLong).ids.length - 1} ${unit}; the model speaks at most ${maxN - 1} at a time (max_N ${maxN})` };
+      const unit = text === 'phones' ? 'phones' : 'characters';
+      const word = text === 'phones' ? fit.tooLong : encode(fit.tooLong).normalized;
+      return { ok: false, reason: `the word '${word.slice(0, 40)}' has ${encode(fit.tooLong).ids.length - 1} ${unit}; the model speaks at most ${maxN - 1} at a time (max_N ${maxN})` };
     }
     for (const piece of fit.pieces) {
       const e = encode(piece);
