@@ -108,6 +108,11 @@ describe('phone_durations and guided_attention: durations', () => {
     expect(readCorpus(corpus).utterances.every((u) => u.durations === undefined)).toBe(true);
   });
 
+  it('is refused for espeak-ng, which prints no durations', async () => {
+    const ctx = makeContext({ engine: 'espeak-ng' as const, sentences: join(root, 'list.txt'), phone_durations: true }, { cacheDir, projectDir: root });
+    await expect(speechCorpus.run(ctx)).rejects.toThrow('speech-corpus: phone_durations needs the flite engine, not espeak-ng');
+  });
+
   it('preprocess text: phones turns them into symbol end frames; chars keeps none and says so', async () => {
     const ctx = makeContext<PreprocessParams>({ config: 'tiny', max_frames: 200, text: 'phones' }, { cacheDir, inputs: { corpus: timed } });
     await preprocess.run(ctx);
