@@ -1,6 +1,8 @@
 // The feature parameters of one voice (identical between preprocessing, training and synthesis)
 // and the two sizes the project ships, the defaults of the `preprocess` step (docs/design.md §2).
 
+import type { TextFrontEnd } from '../text/front-end.ts';
+
 /** Feature parameters; identical between preprocessing, training and synthesis of one voice. */
 export interface FeatureConfig {
   sample_rate: number;
@@ -17,6 +19,11 @@ export interface FeatureConfig {
   r: number;
   /** Silence trimming threshold in dB below the loudest frame (60). */
   top_db: number;
+  /**
+   * The text front end (docs/design.md §1; src/text/front-end.ts); absent = chars. It is not an
+   * audio setting, but it must travel with the voice exactly as they do, so it rides along here.
+   */
+  text?: TextFrontEnd;
 }
 
 /** The LJSpeech-size features of REF (docs/design.md §2). */

@@ -27,6 +27,11 @@ export interface CorpusUtterance {
   /** Seconds. */
   duration: number;
   sampleRate: number;
+  /**
+   * The teacher's alignment (speech-corpus with `phone_durations: true`): each phone flite spoke,
+   * `pau` included, and the second of the WAV it ends at.
+   */
+  durations?: { phones: string[]; ends: number[] };
 }
 
 export function readCorpus(dir: string): CorpusManifest {

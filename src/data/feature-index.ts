@@ -24,6 +24,12 @@ export interface FeatureUtterance {
   mel: string;
   mag: string;
   duration: number;
+  /**
+   * The teacher's alignment, when the corpus has phone durations and the front end is phones: for
+   * each symbol before E, the reduced frame (fractional) where it ends, counted from the trimmed
+   * start (docs/design.md §4.3).
+   */
+  symbol_ends?: number[];
 }
 
 export const readFeatures = (dir: string): FeatureIndex => readDoc<FeatureIndex>(dir, 'features.json', 'features');

@@ -9,8 +9,9 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { FEATURE_CODE_VERSION } from '../audio/features.ts';
 import { TEXT2MEL_DEFAULT, TEXT2MEL_TINY } from '../models/config.ts';
-import { hasSpeakableText, normalizeText } from '../text/normalize.ts';
-import { textToIds } from '../text/vocab.ts';
+import { encodeChars, encodePhones, type EncodedText } from '../text/front-end.ts';
+import { phonesOfAll } from './phone-cache.ts';
+import { symbolEnds } from './symbol-ends.ts';
 import { SkipReport, type OnError } from './skip-report.ts';
 import { writeJsonAtomic } from '../util/atomic.ts';
 import { diskFullError } from '../util/disk-full.ts';
@@ -38,13 +39,15 @@ export interface PreprocessParams extends FeatureOverrides {
   workers?: number;
 }
 
-const CONFIG_FIELDS: (keyof FeatureConfig)[] = ['sample_rate', 'n_fft', 'hop_length', 'win_length', 'n_mels', 'fmin', 'fmax', 'preemphasis', 'ref_db', 'max_db', 'r', 'top_db'];
+const CONFIG_FIELDS: Exclude<keyof FeatureConfig, 'text'>[] = ['sample_rate', 'n_fft', 'hop_length', 'win_length', 'n_mels', 'fmin', 'fmax', 'preemphasis', 'ref_db', 'max_db', 'r', 'top_db'];
 /** The feature config of the params: the chosen base, then the explicit overrides; fmax follows sample_rate. */
 export function resolveFeatureConfig(params: PreprocessParams): FeatureConfig {
   const base = params.config === 'tiny' ? TINY_FEATURES : DEFAULT_FEATURES;
   const cfg: FeatureConfig = { ...base };
   for (const k of CONFIG_FIELDS) if (params[k] !== undefined) cfg[k] = params[k]!;
   if (params.fmax === undefined) cfg.fmax = cfg.sample_rate / 2;
+  // Only an explicit `text:` enters the config: without it features.json (and the cache keys) stay as they were.
+  if (params.text !== undefined) cfg.text = params.text;
   const problems: string[] = [];
   if ((cfg.n_fft & (cfg.n_fft - 1)) !== 0) problems.push(`n_fft ${cfg.n_fft} is not a power of two`);
   if (cfg.win_length > cfg.n_fft) problems.push(`win_length ${cfg.win_length} exceeds n_fft ${cfg.n_fft}`);
@@ -112,6 +115,18 @@ export type PreprocessContext = WorkContext & {
   cacheDir: string;
 };
 
+/** Every transcript as the front end reads it; phones come from t2p (cached per text, run on all cores). */
+async function encodeAll(texts: string[], frontEnd: FeatureConfig['text'], ctx: PreprocessContext): Promise<EncodedText[]> {
+  if (frontEnd !== 'phones') return texts.map((t) => encodeChars(t, frontEnd === 'chars-pauses'));
+  try {
+    const phones = await phonesOfAll(texts, ctx.cacheDir, ctx.params.workers ?? availableParallelism(), ctx.signal);
+    return phones.map(encodePhones);
+  } catch (err) {
+    if (ctx.signal.aborted) throw new StepInterrupted(`${ctx.name}: interrupted while converting text to phones`);
+    throw new UserError(`${ctx.name}: text: phones: ${(err as Error).message}`);
+  }
+}
+
 export async function preprocessCorpus(ctx: PreprocessContext): Promise<void> {
   const upstream = Object.values(ctx.inputs);
   if (upstream.length !== 1) throw new UserError(`preprocess: needs exactly one corpus step, got ${upstream.length}`);
@@ -123,24 +138,26 @@ export async function preprocessCorpus(ctx: PreprocessContext): Promise<void> {
   const report = new SkipReport('preprocess', ctx.params.on_error ?? 'skip', ctx.warn);
   const cacheRoot = join(ctx.cacheDir, 'items', 'features');
   mkdirSync(cacheRoot, { recursive: true });
-  const configHash = { config: cfg, code: FEATURE_CODE_VERSION };
+  // The audio features do not depend on the text front end: one cache entry serves all of them.
+  const { text: frontEnd, ...audioConfig } = cfg;
+  const configHash = { config: audioConfig, code: FEATURE_CODE_VERSION };
+  const encoded = await encodeAll(corpus.utterances.map((u) => u.text), frontEnd, ctx);
 
   const candidates: Candidate[] = [];
   const seen = new Set<string>();
   const droppedChars = new Map<string, string[]>();
-  for (const utt of corpus.utterances) {
+  for (const [u, utt] of corpus.utterances.entries()) {
     const file = displayPath(utt.audio, corpusDir);
     if (!/^[A-Za-z0-9._-]+$/.test(utt.id) || seen.has(utt.id)) {
       report.skip(file, seen.has(utt.id) ? `duplicate utterance id '${utt.id}'` : `utterance id '${utt.id}' is not a safe file name`);
       continue;
     }
     seen.add(utt.id);
-    const { text: normalized, dropped } = normalizeText(utt.text);
-    if (!hasSpeakableText(normalized)) {
-      report.skip(file, `text has no vocabulary characters: ${JSON.stringify(utt.text)}`);
+    const { normalized, ids, dropped, speakable } = encoded[u];
+    if (!speakable) {
+      report.skip(file, `text has no ${frontEnd === 'phones' ? 'phones' : 'vocabulary characters'}: ${JSON.stringify(utt.text)}`);
       continue;
     }
-    const ids = textToIds(normalized);
     if (ids.length > maxChars) {
       report.skip(file, `text too long: ${ids.length} symbols > max_chars ${maxChars}`);
       continue;
@@ -148,7 +165,9 @@ export async function preprocessCorpus(ctx: PreprocessContext): Promise<void> {
     if (dropped.length) droppedChars.set(utt.id, dropped);
     const key = hashJson({ audio: utt.sha256, ...configHash });
     const metaPath = join(cacheRoot, key, 'meta.json');
-    const meta = existsSync(metaPath) ? (JSON.parse(readFileSync(metaPath, 'utf8')) as ItemMeta) : undefined;
+    let meta = existsSync(metaPath) ? (JSON.parse(readFileSync(metaPath, 'utf8')) as ItemMeta) : undefined;
+    // An entry from before the trimmed lead was kept is computed again when durations need it.
+    if (meta && meta.lead === undefined && utt.durations && frontEnd === 'phones') meta = undefined;
     candidates.push({ utt, normalized, ids, key, meta });
   }
   if (droppedChars.size) {
@@ -176,6 +195,7 @@ export async function preprocessCorpus(ctx: PreprocessContext): Promise<void> {
   if (ctx.signal.aborted) throw new StepInterrupted(`${ctx.name}: interrupted; ${requests.length - failures.size} computed items stay cached`);
 
   const utterances: FeatureUtterance[] = [];
+  const withoutEnds: string[] = [];
   const uttDir = join(ctx.outDir, 'utts');
   mkdirSync(uttDir, { recursive: true });
   for (const c of candidates) {
@@ -193,7 +213,13 @@ export async function preprocessCorpus(ctx: PreprocessContext): Promise<void> {
     const mag = `utts/${c.utt.id}.mag.npy`;
     linkOrCopy(join(cacheRoot, c.key, 'mel.npy'), join(ctx.outDir, mel));
     linkOrCopy(join(cacheRoot, c.key, 'mag.npy'), join(ctx.outDir, mag));
-    utterances.push({ id: c.utt.id, text: c.utt.text, normalized: c.normalized, ids: c.ids, frames: c.meta.frames, mel, mag, duration: c.meta.duration });
+    const ends = frontEnd === 'phones' ? symbolEnds(c.utt.durations, c.normalized.split(' '), c.meta.lead ?? 0, c.meta.frames, cfg) : undefined;
+    if (c.utt.durations && !ends) withoutEnds.push(c.utt.id);
+    utterances.push({ id: c.utt.id, text: c.utt.text, normalized: c.normalized, ids: c.ids, frames: c.meta.frames, mel, mag, duration: c.meta.duration, ...(ends ? { symbol_ends: ends } : {}) });
+  }
+  if (withoutEnds.length) {
+    const why = frontEnd === 'phones' ? "t2p's phones differ from the ones flite spoke" : 'they place phones, and the front end is not text: phones';
+    ctx.warn(`${withoutEnds.length} utterances keep no phone durations (${why}): ${withoutEnds.slice(0, 3).join(', ')}${withoutEnds.length > 3 ? ', …' : ''}`);
   }
 
   const index: FeatureIndex = { kind: 'features', speaker: corpus.speaker, config: cfg, utterances, skipped: report.skipped };

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 import { computeFeatures } from '../audio/features.ts';
 import { resample } from '../audio/resample.ts';
+import { trimBounds } from '../audio/trim.ts';
 import { decodeWav, mixToMono } from '../audio/wav.ts';
 import { encodeNpy } from '../util/npy.ts';
 import { isDiskFull } from '../util/disk-full.ts';
@@ -30,6 +31,8 @@ export interface ItemMeta {
   frames: number;
   /** Seconds of audio before trimming. */
   duration: number;
+  /** Seconds of leading silence trimmed (§2.2 step 2); absent in entries from before it was kept. */
+  lead?: number;
 }
 
 /** `diskFull`: the path that could not be written for lack of space (the step fails; the item is not skipped). */
@@ -41,7 +44,9 @@ async function computeItem(req: ItemRequest, { cfg, cacheRoot }: WorkerSetup): P
   if (mono.length === 0) throw new Error(`${req.audio}: no audio samples (0 s clip)`);
   const samples = await resample(mono, wav.sampleRate, cfg.sample_rate);
   const f = computeFeatures(samples, cfg.sample_rate, cfg);
-  const meta: ItemMeta = { frames: f.frames, duration: mono.length / wav.sampleRate };
+  // computeFeatures trims the same way; the lead places the teacher's phone end times on the frames.
+  const lead = trimBounds(samples, { topDb: cfg.top_db }).start / cfg.sample_rate;
+  const meta: ItemMeta = { frames: f.frames, duration: mono.length / wav.sampleRate, lead };
   const tmp = join(cacheRoot, `.${req.key}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   mkdirSync(tmp, { recursive: true });
   try {

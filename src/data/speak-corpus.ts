@@ -1,7 +1,7 @@
 // The work of the `speech-corpus` step (kept out of the step module so that importing the step
 // for its metadata does not load execa).
 import { availableParallelism } from 'node:os';
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { StepInterrupted, UserError } from '../errors.ts';
 import type { CorpusManifest } from './corpus-manifest.ts';
@@ -12,7 +12,7 @@ import type { WorkContext } from '../util/work-context.ts';
 import { corpusEntry } from './corpus-entry.ts';
 import { mapPool } from './pool.ts';
 import { DEFAULT_SENTENCES, readSentences, resolveSentenceFile } from './sentence-list.ts';
-import { checkVoice, DEFAULT_VOICE, synthesize, type Voice } from './tts-engines.ts';
+import { checkVoice, DEFAULT_VOICE, synthesize, type PhoneDurations, type Voice } from './tts-engines.ts';
 import { diskFullError, freeBytes } from '../util/disk-full.ts';
 import { readWavHeader } from './wav-header.ts';
 
@@ -29,6 +29,8 @@ export interface SpeechCorpusParams {
   rate?: number;
   pitch?: number;
   workers?: number;
+  /** Keep flite's phone end times (`-psdur`) in corpus.json: the teacher's alignment. */
+  phone_durations?: boolean;
 }
 
 interface Item {
@@ -36,6 +38,9 @@ interface Item {
   text: string;
   cached: string;
 }
+
+/** Where a cached clip's phone durations lie: beside it, written after it. */
+const durationsPath = (wav: string) => wav.replace(/\.wav$/, '.psdur.json');
 
 export async function speakCorpus(
   ctx: WorkContext & { params: SpeechCorpusParams; outDir: string; projectDir: string; cacheDir: string },
@@ -55,7 +60,11 @@ export async function speakCorpus(
     text,
     cached: join(cacheDir, `${hashJson({ engine, voice: voice.voice, rate: p.rate ?? 1, pitch: p.pitch ?? null, text })}.wav`),
   }));
-  const missing = items.filter((it) => !existsSync(it.cached));
+  const withDurations = p.phone_durations === true;
+  if (withDurations && engine !== 'flite') throw new UserError(`speech-corpus: phone_durations needs the flite engine, not ${engine}`);
+  // A clip cached without its durations is spoken again (flite writes the same bytes).
+  const missing = items.filter((it) => !existsSync(it.cached) || (withDurations && !existsSync(durationsPath(it.cached))));
+  const todo = new Set(missing);
   if (missing.length > 0) await checkVoice(voice);
 
   const wavDir = join(ctx.outDir, 'wavs');
@@ -66,13 +75,15 @@ export async function speakCorpus(
     items,
     p.workers ?? availableParallelism(),
     async (it) => {
-      if (!existsSync(it.cached)) await speakInto(voice, it.text, it.cached, ctx.signal);
+      if (todo.has(it)) await speakInto(voice, it.text, it.cached, ctx.signal, withDurations);
       const audio = join(wavDir, `${it.id}.wav`);
       linkOrCopy(it.cached, audio);
       ctx.progress(++done, items.length, 'utterances');
       // Inside the step's own output the path is stored relative: the runner publishes the
       // output dir by renaming it, and readCorpus resolves the path against wherever it lies.
-      return { ...(await corpusEntry(it.id, it.text, audio)), audio: `wavs/${it.id}.wav` };
+      const entry = { ...(await corpusEntry(it.id, it.text, audio)), audio: `wavs/${it.id}.wav` };
+      if (!withDurations) return entry;
+      return { ...entry, durations: JSON.parse(readFileSync(durationsPath(it.cached), 'utf8')) as PhoneDurations };
     },
     ctx.signal,
   ).catch((err: unknown) => {
@@ -95,17 +106,18 @@ export async function speakCorpus(
 /** A long sentence (15 words, ~6 s at 16 kHz) takes about 200 KB: less free than this and a broken WAV is a full disk. */
 const ROOM_FOR_A_CLIP = 1 << 20;
 
-/** Synthesises into a temp file and publishes it only once it is a valid WAV (atomic). */
-async function speakInto(voice: Voice, text: string, dest: string, signal: AbortSignal): Promise<void> {
+/** Synthesises into a temp file and publishes it only once it is a valid WAV (atomic); its durations after it. */
+async function speakInto(voice: Voice, text: string, dest: string, signal: AbortSignal, withDurations: boolean): Promise<void> {
   const tmp = tempPathFor(dest);
   try {
-    await synthesize(voice, text, tmp, signal);
+    const durations = await synthesize(voice, text, tmp, signal, withDurations);
     try {
       readWavHeader(tmp);
     } catch (err) {
       throw new Error(`speech-corpus: ${voice.engine} wrote an unusable WAV for "${text}": ${(err as Error).message}`);
     }
     renameSync(tmp, dest);
+    if (durations) writeJsonAtomic(durationsPath(dest), durations);
   } catch (err) {
     // The engines do not check their writes: on a full disk flite exits 0 leaving a truncated file.
     if (!signal.aborted && !(err instanceof UserError) && freeBytes(dest) < ROOM_FOR_A_CLIP) throw diskFullError(dest);

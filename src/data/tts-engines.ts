@@ -19,9 +19,16 @@ export const DEFAULT_VOICE: Record<EngineName, string> = { flite: 'rms', 'espeak
 /** espeak-ng's default speaking rate in words per minute. */
 const ESPEAK_WPM = 175;
 
-function argv(v: Voice, text: string, out: string): string[] {
+/** Each phone flite spoke and the second it ends at (`-psdur`; the last end is the WAV's length). */
+export interface PhoneDurations {
+  phones: string[];
+  ends: number[];
+}
+
+function argv(v: Voice, text: string, out: string, durations: boolean): string[] {
   if (v.engine === 'flite') {
     const args = ['-voice', v.voice];
+    if (durations) args.push('-psdur');
     // flite lengthens segments by duration_stretch, so a faster rate is a smaller stretch.
     if (v.rate !== undefined) args.push('--setf', `duration_stretch=${1 / v.rate}`);
     if (v.pitch !== undefined) args.push('--setf', `int_f0_target_mean=${v.pitch}`);
@@ -63,10 +70,27 @@ export async function checkVoice(v: Voice): Promise<void> {
   }
 }
 
-/** Speaks `text` into the WAV file `out`. */
-export async function synthesize(v: Voice, text: string, out: string, signal?: AbortSignal): Promise<void> {
+/** flite's `-psdur` output: "pau:0.119 hh:0.212 …" (stdout may hold other lines before it). */
+export function parsePsdur(stdout: string): PhoneDurations {
+  const phones: string[] = [];
+  const ends: number[] = [];
+  for (const m of stdout.matchAll(/([a-z]+):([0-9.]+)/g)) {
+    phones.push(m[1]);
+    ends.push(Number(m[2]));
+  }
+  if (phones.length === 0) throw new Error(`no phone durations in flite's output: ${JSON.stringify(stdout.slice(0, 80))}`);
+  return { phones, ends };
+}
+
+/**
+ * Speaks `text` into the WAV file `out`; with `durations` (flite only) also returns each phone's
+ * end time, printed by the same call that writes the WAV.
+ */
+export async function synthesize(v: Voice, text: string, out: string, signal?: AbortSignal, durations = false): Promise<PhoneDurations | undefined> {
+  if (durations && v.engine !== 'flite') throw new UserError(`speech-corpus: phone_durations needs the flite engine, not ${v.engine}`);
   try {
-    await execa(v.command, argv(v, text, out), { cancelSignal: signal, stdin: 'ignore' });
+    const { stdout } = await execa(v.command, argv(v, text, out, durations), { cancelSignal: signal, stdin: 'ignore' });
+    return durations ? parsePsdur(stdout) : undefined;
   } catch (err) {
     if (isMissingBinary(err)) throw notFound(v);
     throw err;

@@ -1,7 +1,8 @@
 // The work of the `evaluate` step: what a listener would judge, measured on every synthesised
 // sentence.
 // - intelligibility: word error rate of an offline recogniser (pocketsphinx) against the text,
-//   beside the same recogniser's WER on the teacher's rendering of the same sentences;
+//   with a seeded 95% bootstrap interval over the sentences (wer-interval.ts), beside the same
+//   recogniser's WER on the teacher's rendering of the same sentences;
 // - speaker similarity (cloning): median F0 and mean mel-cepstrum distance to held-out clips of a
 //   target and of a base speaker;
 // - signal sanity: seconds per character, silence share, clipping share.
@@ -18,6 +19,7 @@ import { signalSanity } from './signal-sanity.ts';
 import type { EvaluatedSentence, EvaluationDoc } from './evaluation-doc.ts';
 import { compareVoices, voiceProfile } from './voice-profile.ts';
 import { corpusWer, wordEditDistance, wordsOf } from './wer.ts';
+import { bootstrapWerInterval } from './wer-interval.ts';
 
 /** The `with:` block of the `evaluate` step. */
 export interface EvaluateParams {
@@ -78,10 +80,14 @@ export async function evaluateSynthesis(ctx: EvaluateContext): Promise<void> {
     ctx.progress(0, 2, 'sets');
     const hyps = await recognize(wavs);
     summary.wer = corpusWer(synth.sentences.map((s, i) => ({ reference: s.text, hypothesis: hyps[i] })));
-    hyps.forEach((h, i) => {
-      perSentence[i].hypothesis = h;
-      perSentence[i].wer = wordEditDistance(wordsOf(rows[i].text), wordsOf(h)) / Math.max(1, wordsOf(rows[i].text).length);
+    const errors = hyps.map((h, i) => ({ edits: wordEditDistance(wordsOf(rows[i].text), wordsOf(h)), words: wordsOf(rows[i].text).length }));
+    errors.forEach((e, i) => {
+      perSentence[i].hypothesis = hyps[i];
+      perSentence[i].wer = e.edits / Math.max(1, e.words);
     });
+    const interval = bootstrapWerInterval(errors);
+    summary.wer_ci95_low = interval.low;
+    summary.wer_ci95_high = interval.high;
     ctx.metric('wer', summary.wer as number);
     ctx.progress(1, 2, 'sets');
     const withRef = references.map((r, i) => ({ r, i })).filter((x): x is { r: CorpusUtterance; i: number } => !!x.r);

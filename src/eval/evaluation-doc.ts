@@ -5,7 +5,7 @@ import type { SignalSanity } from './signal-sanity.ts';
 export interface EvaluationDoc {
   kind: 'evaluation';
   speaker: string;
-  /** wer, reference_wer, wer_same_sentences, wer_note, signal sanity means, F0 medians, closer_to_target. */
+  /** wer, wer_ci95_low/high (bootstrap over sentences), reference_wer, wer_same_sentences, wer_note, signal sanity means, F0 medians, closer_to_target. */
   summary: Record<string, number | string | boolean>;
   similarity?: { f0Semitones: { target: number; base: number }; cepstralDistance: { target: number; base: number }; closerToTarget: boolean };
   sentences: EvaluatedSentence[];

@@ -12,10 +12,22 @@ export const binaryDivergence = (logits: tf.Tensor, target: tf.Tensor): tf.Scala
   tf.mean(tf.add(tf.sub(tf.relu(logits), tf.mul(logits, target)), tf.log1p(tf.exp(tf.neg(tf.abs(logits))))));
 
 /**
+ * A guide from known alignments (training/duration-guide.ts): per item, the fractional symbol
+ * position at each frame of the batch (undefined: that item falls back to the diagonal), and the
+ * guide's σ in symbols.
+ */
+export interface DurationGuide {
+  positions: (ArrayLike<number> | undefined)[];
+  width: number;
+}
+
+/**
  * Guided-attention weights W [B, T'_b, N_b] (same layout as the alignment A [B, T', N]).
  *
  * Default (§4.3 "recommended"): per item i, W_i[n, t] = 1 − exp(−(n/N_i − t/T'_i)² / (2g²)) with
  * the item's own lengths, over the whole padded rectangle n < N_b, t < T'_b; mask all ones.
+ *
+ * With a duration guide, an item with positions p gets W_i[n, t] = 1 − exp(−(n − p[t])² / (2σ²)).
  *
  * refCompat (REF): one fixed grid W[n, t] = 1 − exp(−(t/maxT − n/maxN)² / (2g²)), applied to the
  * batch rectangle cut to maxN × maxT; mask 1 inside the cut, 0 beyond it.
@@ -23,6 +35,7 @@ export const binaryDivergence = (logits: tf.Tensor, target: tf.Tensor): tf.Scala
 export function guidedAttentionWeights(
   textLens: number[], frameLens: number[], nb: number, tb: number, g: number,
   ref?: { maxN: number; maxT: number },
+  guide?: DurationGuide,
 ): { weights: Float32Array; mask: Float32Array } {
   const b = textLens.length;
   const weights = new Float32Array(b * tb * nb);
@@ -36,6 +49,9 @@ export function guidedAttentionWeights(
           if (n >= ref.maxN || t >= ref.maxT) continue;
           const x = t / ref.maxT - n / ref.maxN;
           weights[at] = 1 - Math.exp(-(x * x) / k);
+        } else if (guide?.positions[i]) {
+          const x = n - guide.positions[i]![t];
+          weights[at] = 1 - Math.exp(-(x * x) / (2 * guide.width * guide.width));
         } else {
           const x = n / textLens[i] - t / frameLens[i];
           weights[at] = 1 - Math.exp(-(x * x) / k);
@@ -51,9 +67,10 @@ export function guidedAttentionWeights(
 export function guidedAttentionLoss(
   alignment: tf.Tensor3D, textLens: number[], frameLens: number[], g: number,
   ref?: { maxN: number; maxT: number },
+  guide?: DurationGuide,
 ): tf.Scalar {
   const [, tb, nb] = alignment.shape;
-  const { weights, mask } = guidedAttentionWeights(textLens, frameLens, nb, tb, g, ref);
+  const { weights, mask } = guidedAttentionWeights(textLens, frameLens, nb, tb, g, ref, guide);
   let count = 0;
   for (const m of mask) count += m;
   const w = tf.tensor(weights, alignment.shape);

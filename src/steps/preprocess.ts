@@ -25,6 +25,7 @@ const paramsSchema: JsonSchema = {
     top_db: { type: 'number', exclusiveMinimum: 0, description: 'silence trimming threshold below the loudest frame, dB' },
     max_frames: { type: 'integer', minimum: 1, description: `drop clips longer than this many reduced frames (default ${TEXT2MEL_DEFAULT.maxT}; tiny ${TEXT2MEL_TINY.maxT})` },
     max_chars: { type: 'integer', minimum: 2, description: `drop texts longer than this many symbols incl. the end symbol (default ${TEXT2MEL_DEFAULT.maxN}; tiny ${TEXT2MEL_TINY.maxN})` },
+    text: { enum: ['chars', 'chars-pauses', 'phones'], description: "text front end, recorded with the features so training and synthesis agree: chars (default: letters, ' . ?), chars-pauses (chars plus a pause symbol at , ; : and dashes), phones (flite's t2p letter-to-sound, pau at pauses)" },
     on_error: { enum: ['skip', 'fail'], default: 'skip', description: 'skip unusable utterances with a warning, or stop the step' },
     workers: { type: 'integer', minimum: 1, description: 'feature worker threads (default: all cores)' },
   },

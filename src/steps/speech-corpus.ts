@@ -28,6 +28,7 @@ export const speechCorpus: StepKind<SpeechCorpusParams> = {
       rate: { type: 'number', exclusiveMinimum: 0, description: 'speed factor, 1 = the voice’s own speed' },
       pitch: { type: 'number', description: 'flite: mean F0 in Hz; espeak-ng: 0–99 (50 = default)' },
       workers: { type: 'integer', minimum: 1, description: 'parallel engine processes (default: all cores)' },
+      phone_durations: { type: 'boolean', description: "flite only: keep each phone's end time (flite -psdur, same call as the WAV) in corpus.json, for guided_attention: durations (default false)" },
     },
   },
   inputs: (params, projectDir) => [resolveSentenceFile(params.sentences ?? DEFAULT_SENTENCES, projectDir)],

@@ -105,7 +105,7 @@ export async function synthesizeSentences(o: SynthesizeOptions): Promise<Synthes
     const failed: SynthesisResult['failed'] = [];
     const inputs: { index: number; text: string; pieces: TextPiece[] }[] = [];
     o.sentences.forEach((text, index) => {
-      const split = splitForSynthesis(text, maxN);
+      const split = splitForSynthesis(text, maxN, voice.features.text);
       if (!split.ok) {
         failed.push({ text, reason: split.reason });
         o.warn(`${idOf(index, total)}: not spoken — ${split.reason}`);

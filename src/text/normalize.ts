@@ -1,6 +1,6 @@
 // Text normalisation of docs/design.md §1.2, its first five steps, in that exact order. Ids (steps 6–7)
 // come from textToIds in vocab.ts.
-import { TEXT_CHARS } from './vocab.ts';
+import { PAUSE_CHAR, TEXT_CHARS } from './vocab.ts';
 
 /** Punctuation that is expected to become a word break; anything else dropped is reported. */
 const SEPARATORS = new Set([...',!-;:"()[]{}/\\…–—‘’“”«»']);
@@ -12,9 +12,17 @@ export interface NormalizedText {
   dropped: string[];
 }
 
-/** §1.2: NFD + drop Mn marks, lower-case, non-vocabulary → space, collapse spaces, optional trim. */
-export function normalizeText(raw: string, opts: { trim?: boolean } = {}): NormalizedText {
-  const lowered = raw.normalize('NFD').replace(/\p{Mn}/gu, '').toLowerCase();
+/** Marks flite pauses at; with `pauses` each becomes the pause symbol (a spaced hyphen too, below). */
+const PAUSE_MARKS = new Set([...',;:—–']);
+
+/**
+ * §1.2: NFD + drop Mn marks, lower-case, non-vocabulary → space, collapse spaces, optional trim.
+ * `pauses` (the chars-pauses front end): pause marks become `,` written as "word, word", never
+ * at either end, never doubled.
+ */
+export function normalizeText(raw: string, opts: { trim?: boolean; pauses?: boolean } = {}): NormalizedText {
+  let lowered = raw.normalize('NFD').replace(/\p{Mn}/gu, '').toLowerCase();
+  if (opts.pauses) lowered = lowered.replace(/\s-+\s/g, ` ${PAUSE_CHAR} `);
   const dropped = new Set<string>();
   let replaced = '';
   for (const ch of lowered) {
@@ -22,10 +30,19 @@ export function normalizeText(raw: string, opts: { trim?: boolean } = {}): Norma
       replaced += ch;
       continue;
     }
+    if (opts.pauses && PAUSE_MARKS.has(ch)) {
+      replaced += ` ${PAUSE_CHAR} `;
+      continue;
+    }
     if (!/\s/u.test(ch) && !SEPARATORS.has(ch)) dropped.add(ch);
     replaced += ' ';
   }
-  const collapsed = replaced.replace(/ {2,}/g, ' ');
+  let collapsed = replaced.replace(/ {2,}/g, ' ');
+  if (opts.pauses) {
+    // " , , " → ", "; none before a full stop or question mark, nor at either end.
+    collapsed = collapsed.replace(/ ?,( ?,)* ?/g, ', ').replace(/, ([.?])/g, ' $1').replace(/^ ?, ?/, '').replace(/ ?, ?$/, '');
+    collapsed = collapsed.replace(/ {2,}/g, ' ');
+  }
   return { text: opts.trim === false ? collapsed : collapsed.trim(), dropped: [...dropped] };
 }
 

@@ -12,9 +12,12 @@ export interface Text2MelBatch {
   s: tf.Tensor3D;
   textLens: number[];
   frameLens: number[];
+  /** Each item's symbol end frames (the teacher's alignment), where its features have them. */
+  symbolEnds: (number[] | undefined)[];
 }
 
-export function collateText2Mel(items: Loaded[], nMels: number): Text2MelBatch {
+/** `corrupt` (training only) changes the decoder input S before it becomes a tensor; the target stays clean. */
+export function collateText2Mel(items: Loaded[], nMels: number, corrupt?: (s: Float32Array, frameLens: number[], tb: number) => void): Text2MelBatch {
   const b = items.length;
   const textLens = items.map((x) => x.item.utt.ids.length);
   const frameLens = items.map((x) => x.mel.length / nMels);
@@ -29,12 +32,14 @@ export function collateText2Mel(items: Loaded[], nMels: number): Text2MelBatch {
     // S[t] = Mel[t − 1] for t ≥ 1 (last frame dropped), S[0] = 0.
     s.set(x.mel.subarray(0, Math.min(frameLens[i], tb - 1) * nMels), (i * tb + 1) * nMels);
   });
+  corrupt?.(s, frameLens, tb);
   return {
     ids: tf.tensor2d(ids, [b, nb], 'int32'),
     mel: tf.tensor3d(mel, [b, tb, nMels]),
     s: tf.tensor3d(s, [b, tb, nMels]),
     textLens,
     frameLens,
+    symbolEnds: items.map((x) => x.item.utt.symbol_ends),
   };
 }
 

@@ -1,5 +1,5 @@
 // The training loop shared by train-text2mel and train-ssrn (docs/design.md §5.4): where the
-// weights start (start-decision.ts), batches with prefetch, Noam LR, clipped hand-written Adam
+// weights start (start-decision.ts), batches with prefetch, the LR schedule, clipped hand-written Adam
 // with frozen variables; after each step the observers act on their own schedules: metrics
 // window, plots, checkpoints (which trigger previews). Validation (with the alignment watchdog)
 // runs at most once per step for all of them. Interrupted or done, the loop checkpoints and
@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { tf } from '../models/backend.ts';
 import { Adam } from '../models/adam.ts';
 import { isFrozen, unmatchedFreezeEntries } from '../models/freeze.ts';
-import { noamLearningRate } from '../models/schedule.ts';
+import { learningRate } from '../models/schedule.ts';
 import { Rng } from '../models/rng.ts';
 import { StepInterrupted, UserError } from '../errors.ts';
 import type { TrainingContext } from './context.ts';
@@ -92,7 +92,7 @@ export async function trainLoop<B>(
     const items = await loader.get(String(step), batchItems(step));
     if (step + 1 < target) loader.prefetch(String(step + 1), batchItems(step + 1));
     const rng = new Rng(deriveSeed(p.seed, 0xd40, step));
-    const lr = noamLearningRate(step, p.lr, p.warmup);
+    const lr = learningRate(p.lrSchedule, step, p.lr, p.warmup, target);
     let values: Record<string, number>;
     let gradNorm: number;
     try {

@@ -2,6 +2,7 @@
 // agreement with the features it trains on.
 import { UserError } from '../errors.ts';
 import type { FeatureConfig } from '../audio/feature-config.ts';
+import { vocabSizeOf } from '../text/front-end.ts';
 import { SSRN_DEFAULT, SSRN_TINY, TEXT2MEL_DEFAULT, TEXT2MEL_TINY, withOverrides, type SsrnConfig, type Text2MelConfig } from '../models/config.ts';
 
 type ConfigParam = 'tiny' | 'default' | Record<string, unknown> | undefined;
@@ -26,9 +27,14 @@ function pick<T extends { nMels: number }>(param: ConfigParam, features: Feature
 const mismatch = (what: string, featureValue: number, label: string, modelValue: number, featuresPath: string) =>
   new UserError(`the features have ${what} = ${featureValue} (${featuresPath}) but the model config '${label}' expects ${modelValue}; use config: ${modelValue === featureValue ? '' : 'tiny/default matching the preprocess step, '}or override it`);
 
+/** The Text2Mel of the features: its embedding has one row per symbol of their text front end. */
 export function text2melConfigFor(param: ConfigParam, features: FeatureConfig, featuresPath: string) {
   const r = pick<Text2MelConfig>(param, features, TEXT2MEL_TINY, TEXT2MEL_DEFAULT);
   if (r.config.nMels !== features.n_mels) throw mismatch('n_mels', features.n_mels, r.label, r.config.nMels, featuresPath);
+  const vocab = vocabSizeOf(features.text);
+  const explicit = typeof param === 'object' && param !== null && 'vocab' in param;
+  if (explicit && r.config.vocab !== vocab) throw mismatch(`a text front end '${features.text ?? 'chars'}' of vocab`, vocab, r.label, r.config.vocab, featuresPath);
+  if (r.config.vocab !== vocab) return { ...r, config: { ...r.config, vocab } };
   return r;
 }
 

@@ -1,6 +1,7 @@
 // The `with:` block shared by train-text2mel and train-ssrn, its JSON Schema, and its values
 // with the defaults (training/defaults.ts) filled in.
 import type { JsonSchema } from '../util/json-schema.ts';
+import type { LrScheduleName } from '../models/schedule.ts';
 import { TRAIN_DEFAULTS } from './defaults.ts';
 
 const D = TRAIN_DEFAULTS.default;
@@ -13,6 +14,7 @@ export interface TrainParams {
   batch_size?: number;
   lr?: number;
   warmup?: number;
+  lr_schedule?: LrScheduleName;
   checkpoint_every?: number;
   keep_checkpoints?: number;
   plot_every?: number;
@@ -25,7 +27,10 @@ export interface TrainParams {
   align_by?: number;
   on_no_alignment?: 'warn' | 'stop';
   finetune_steps?: number;
-  guided_attention?: 'per_utterance' | 'ref';
+  guided_attention?: 'per_utterance' | 'ref' | 'durations';
+  guide_width?: number;
+  decoder_input_noise?: number;
+  decoder_input_dropout?: number;
   preview?: string[];
   preview_every?: number;
   preview_ssrn?: string;
@@ -36,6 +41,7 @@ export interface ResolvedTrainParams {
   batchSize: number;
   lr: number;
   warmup: number;
+  lrSchedule: LrScheduleName;
   checkpointEvery: number;
   keepCheckpoints: number;
   plotEvery: number;
@@ -48,7 +54,10 @@ export interface ResolvedTrainParams {
   alignBy: number;
   onNoAlignment: 'warn' | 'stop';
   finetuneSteps: number;
-  guidedAttention: 'per_utterance' | 'ref';
+  guidedAttention: 'per_utterance' | 'ref' | 'durations';
+  guideWidth?: number;
+  decoderInputNoise: number;
+  decoderInputDropout: number;
   preview: string[];
   previewEvery: number;
   previewSsrn?: string;
@@ -64,8 +73,9 @@ export function trainParamsSchema(network: 'text2mel' | 'ssrn'): JsonSchema {
     },
     steps: posInt(`total training steps (a budget: raising it continues the run; default ${D.steps}; tiny ${T.steps})`),
     batch_size: posInt(`utterances per batch (default ${D.batchSize}; tiny ${T.batchSize})`),
-    lr: { type: 'number', exclusiveMinimum: 0, description: `peak learning rate η0 of the Noam schedule (default ${D.lr})` },
-    warmup: posInt(`Noam warm-up steps (default ${D.warmup}; tiny ${T.warmup})`),
+    lr: { type: 'number', exclusiveMinimum: 0, description: `peak learning rate η0 of the schedule (default ${D.lr})` },
+    warmup: posInt(`warm-up steps of the learning-rate schedule (default ${D.warmup}; tiny ${T.warmup})`),
+    lr_schedule: { enum: ['noam', 'linear-decay'], description: 'learning rate after warm-up: noam (decays as 1/√step, default) or linear-decay (a straight line to zero at the steps budget)' },
     checkpoint_every: posInt(`steps between checkpoints (default ${D.checkpointEvery})`),
     keep_checkpoints: posInt(`checkpoints kept besides the best one (default ${D.keepCheckpoints})`),
     plot_every: posInt(`steps between plots (default ${D.plotEvery})`),
@@ -79,7 +89,10 @@ export function trainParamsSchema(network: 'text2mel' | 'ssrn'): JsonSchema {
   if (network === 'text2mel') {
     props.align_by = posInt(`step by which the attention must be diagonal (default ${D.alignBy}; tiny ${T.alignBy})`);
     props.on_no_alignment = { enum: ['warn', 'stop'], description: 'what to do when attention is not diagonal by align_by (default warn)' };
-    props.guided_attention = { enum: ['per_utterance', 'ref'], description: "guided attention weights: per utterance (recommended) or REF's fixed grid" };
+    props.guided_attention = { enum: ['per_utterance', 'ref', 'durations'], description: "guided attention weights: per utterance (the diagonal, default), REF's fixed grid, or durations (a narrow guide along the teacher's phone timing; needs text: phones features of a corpus with phone_durations, else the diagonal per utterance)" };
+    props.guide_width = { type: 'number', exclusiveMinimum: 0, description: 'guided_attention: durations — σ of the guide in symbols (default 2)' };
+    props.decoder_input_noise = { type: 'number', minimum: 0, description: 'σ of Gaussian noise added to the teacher-forced decoder input frames in training (against exposure bias; default 0)' };
+    props.decoder_input_dropout = { type: 'number', minimum: 0, exclusiveMaximum: 1, description: 'share of teacher-forced decoder input frames zeroed in training (against exposure bias; default 0)' };
     props.preview = { type: 'array', items: { type: 'string' }, description: 'sentences spoken at checkpoints (previews/step-N/*.wav), to hear the voice improving' };
     props.preview_every = posInt(`checkpoints between previews (default ${D.previewEvery}: every checkpoint)`);
     props.preview_ssrn = { type: 'string', description: 'a finished SSRN training step (in needs) for previews; default: the mel pseudo-inverse' };
@@ -96,6 +109,7 @@ export function resolveTrainParams(p: TrainParams, tiny: boolean): ResolvedTrain
     batchSize: p.batch_size ?? d.batchSize,
     lr: p.lr ?? d.lr,
     warmup: p.warmup ?? d.warmup,
+    lrSchedule: p.lr_schedule ?? 'noam',
     checkpointEvery: p.checkpoint_every ?? d.checkpointEvery,
     keepCheckpoints: p.keep_checkpoints ?? d.keepCheckpoints,
     plotEvery: p.plot_every ?? d.plotEvery,
@@ -109,6 +123,9 @@ export function resolveTrainParams(p: TrainParams, tiny: boolean): ResolvedTrain
     onNoAlignment: p.on_no_alignment ?? 'warn',
     finetuneSteps: p.finetune_steps ?? d.finetuneSteps,
     guidedAttention: p.guided_attention ?? 'per_utterance',
+    guideWidth: p.guide_width,
+    decoderInputNoise: p.decoder_input_noise ?? 0,
+    decoderInputDropout: p.decoder_input_dropout ?? 0,
     preview: p.preview ?? [],
     previewEvery: p.preview_every ?? d.previewEvery,
     previewSsrn: p.preview_ssrn,

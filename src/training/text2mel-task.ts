@@ -3,15 +3,22 @@ import { tf } from '../models/backend.ts';
 import { Text2Mel } from '../models/text2mel.ts';
 import type { Text2MelConfig } from '../models/config.ts';
 import { INFERENCE, type RunMode } from '../models/layers.ts';
-import { binaryDivergence, guidedAttentionLoss, l1Loss } from '../models/losses.ts';
+import { binaryDivergence, guidedAttentionLoss, l1Loss, type DurationGuide } from '../models/losses.ts';
+import { DEFAULT_GUIDE_WIDTH, guidePositions } from './duration-guide.ts';
 import { AlignmentWatchdog, type AlignmentWatchdogOptions } from './alignment-watchdog.ts';
 import { collateText2Mel, type Text2MelBatch } from './collate.ts';
 import type { Loaded } from './dataset.ts';
+import { corruptDecoderInput, isCorrupting, type DecoderInputCorruption } from './decoder-input-noise.ts';
+import type { Rng } from '../models/rng.ts';
 import { diagonality } from './diagonality.ts';
 import type { TrainTask, Validation } from './train-task.ts';
 
 export interface Text2MelTaskOptions extends AlignmentWatchdogOptions {
-  guidedAttention: 'per_utterance' | 'ref';
+  guidedAttention: 'per_utterance' | 'ref' | 'durations';
+  /** σ of the durations guide in symbols. */
+  guideWidth?: number;
+  /** Corruption of the decoder input in training batches (validation always sees clean frames). */
+  decoderInput?: DecoderInputCorruption;
 }
 
 export class Text2MelTask implements TrainTask<Text2MelBatch> {
@@ -30,8 +37,12 @@ export class Text2MelTask implements TrainTask<Text2MelBatch> {
     return this.model.store;
   }
 
-  collate(items: Loaded[]): Text2MelBatch {
-    return collateText2Mel(items, this.modelConfig.nMels);
+  /** A training batch comes with `rng`; validation (no rng) keeps the clean teacher-forced input. */
+  collate(items: Loaded[], rng?: Rng): Text2MelBatch {
+    const c = this.opts.decoderInput;
+    if (!rng || !c || !isCorrupting(c)) return collateText2Mel(items, this.modelConfig.nMels);
+    const own = rng.fork();
+    return collateText2Mel(items, this.modelConfig.nMels, (s, lens, tb) => corruptDecoderInput(s, lens, tb, this.modelConfig.nMels, c, own));
   }
 
   disposeBatch(b: Text2MelBatch): void {
@@ -43,8 +54,16 @@ export class Text2MelTask implements TrainTask<Text2MelBatch> {
     const ref = this.opts.guidedAttention === 'ref' ? { maxN: this.modelConfig.maxN, maxT: this.modelConfig.maxT } : undefined;
     const l1 = l1Loss(out.mel, b.mel);
     const bd = binaryDivergence(out.logits, b.mel);
-    const att = guidedAttentionLoss(out.alignment, b.textLens, b.frameLens, this.modelConfig.g, ref);
+    const att = guidedAttentionLoss(out.alignment, b.textLens, b.frameLens, this.modelConfig.g, ref, this.guideOf(b));
     return { out, l1, bd, att, total: tf.addN([l1, bd, att]) as tf.Scalar };
+  }
+
+  /** guided_attention: durations — the teacher's path for items with symbol ends, the diagonal for the rest. */
+  private guideOf(b: Text2MelBatch): DurationGuide | undefined {
+    if (this.opts.guidedAttention !== 'durations') return undefined;
+    const tb = b.s.shape[1];
+    const positions = b.symbolEnds.map((ends, i) => ends && guidePositions(ends, b.textLens[i], b.frameLens[i], tb));
+    return { positions, width: this.opts.guideWidth ?? DEFAULT_GUIDE_WIDTH };
   }
 
   losses(b: Text2MelBatch, run: RunMode) {

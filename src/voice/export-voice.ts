@@ -14,7 +14,7 @@ import { PAUSE_SECONDS } from '../synthesis/join-pieces.ts';
 import { checkComplete, type CheckpointChoice } from '../synthesis/load-voice.ts';
 import { griffinLimDefaults } from '../synthesis/vocoders/griffin-lim-settings.ts';
 import { chooseVocoder } from '../synthesis/vocoders/registry.ts';
-import { VOCAB } from '../text/vocab.ts';
+import { vocabOf } from '../text/front-end.ts';
 import { corpusOf, heldoutWerOf, publishedEntries } from './model-card.ts';
 import type { NetworkSpec, VoiceManifest, ModelCard } from './voice-format.ts';
 import { VCPIPE_VERSION } from './vcpipe-version.ts';
@@ -91,7 +91,7 @@ export async function exportVoice(o: ExportOptions): Promise<{ manifest: VoiceMa
     card,
     spec: {
       features,
-      text: { vocab: VOCAB },
+      text: { vocab: vocabOf(features.text) },
       vocoder: {
         name: vocoder.name,
         griffinLimIters: typeof w.griffin_lim_iters === 'number' ? w.griffin_lim_iters : defaults.iters,

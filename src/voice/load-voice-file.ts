@@ -5,7 +5,7 @@
 // before any backend is started.
 import { UserError } from '../errors.ts';
 import { Text2Mel } from '../models/text2mel.ts';
-import { VOCAB } from '../text/vocab.ts';
+import { vocabOf } from '../text/front-end.ts';
 import { withWeightsInMemory } from '../synthesis/load-voice.ts';
 import { loadVocoder } from '../synthesis/vocoders/registry.ts';
 import { speakingVoice, type SpeakingVoice } from '../synthesis/speaking-voice.ts';
@@ -20,8 +20,10 @@ export interface LoadedVoiceFile {
 /** The networks of an already read and verified voice file, built on the current backend. */
 export async function voiceFromFile(path: string, file: VoiceFileContents): Promise<LoadedVoiceFile> {
   const { spec } = file;
-  if (spec.text.vocab !== VOCAB) {
-    throw new UserError(`${path}: the voice was trained on the vocabulary "${spec.text.vocab}", this vcpipe's text front end has "${VOCAB}"`);
+  // The front end (features.text, absent = chars) decides how `say` reads text; its vocabulary must be this vcpipe's.
+  const vocab = vocabOf(spec.features.text);
+  if (spec.text.vocab !== vocab) {
+    throw new UserError(`${path}: the voice was trained on the vocabulary "${spec.text.vocab}", this vcpipe's text front end ${spec.features.text ?? 'chars'} has "${vocab}"`);
   }
   const vocoder = await loadVocoder(spec.vocoder.name); // known: read-voice-file.ts checked it
   const text2mel = withWeightsInMemory(new Text2Mel(spec.text2mel.config), { ...spec.text2mel, weights: file.text2melWeights, label: `${path}: text2mel.bin` });

@@ -10,7 +10,7 @@ import type { SpeakingVoice } from '../synthesis/speaking-voice.ts';
 
 /** The pieces the voice speaks `text` in; unspeakable text is a UserError with the reason. */
 export function piecesOf(v: SpeakingVoice, text: string): TextPiece[] {
-  const split = splitForSynthesis(text, v.voice.text2mel.config.maxN);
+  const split = splitForSynthesis(text, v.voice.text2mel.config.maxN, v.voice.features.text);
   if (!split.ok) throw new UserError(`cannot say that: ${split.reason}`);
   return split.pieces;
 }

@@ -53,6 +53,10 @@ describe('evaluate step', () => {
     // flite's voices are well understood by pocketsphinx (about 0.1–0.2 WER on such sentences).
     expect(result.summary.wer).toBeLessThan(0.35);
     expect(result.summary.reference_wer).toBe(result.summary.wer);
+    // The 95% bootstrap interval holds the WER (over sentences of differing error rates: wider than a point).
+    expect(result.summary.wer_ci95_low).toBeLessThanOrEqual(result.summary.wer);
+    expect(result.summary.wer_ci95_high).toBeGreaterThanOrEqual(result.summary.wer);
+    expect(result.summary.wer_ci95_low).toBeGreaterThanOrEqual(0);
     expect(result.summary.closer_to_target).toBe(true);
     expect(result.summary.median_f0).toBeGreaterThan(140);
     expect(result.sentences).toHaveLength(4);
@@ -61,6 +65,7 @@ describe('evaluate step', () => {
     const teacher = readCorpus(slt).utterances;
     expect(result.sentences.map((s: { text: string; reference_id: string }) => teacher.find((u) => u.id === s.reference_id)?.text)).toEqual(SENTENCES);
     expect(readFileSync(join(ctx.outDir, 'evaluation.md'), 'utf8')).toMatch(/\| wer \| 0\.\d{3} \|/);
+    expect(readFileSync(join(ctx.outDir, 'evaluation.md'), 'utf8')).toMatch(/\| wer_ci95_high \| 0\.\d{3} \|/);
     expect(ctx.metrics.map((m) => m.name)).toEqual(expect.arrayContaining(['wer', 'reference_wer', 'closer_to_target']));
 
     // The same clips judged against swapped roles: now not closer to the "target".

@@ -1,0 +1,52 @@
+// The recipe options reach the training steps: lr_schedule (the learning rate logged in
+// metrics.jsonl), decoder_input_noise / decoder_input_dropout (the training loss, not validation's).
+import { describe, it, expect, beforeAll } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { trainText2Mel } from '../../src/steps/train-text2mel.ts';
+import { trainSsrn } from '../../src/steps/train-ssrn.ts';
+import { selectBackend } from '../../src/models/backend.ts';
+import { makeContext, makeTempDir } from '../helpers/make-context.ts';
+import { writeSyntheticFeatures } from './train-fixtures.ts';
+
+const D16 = { base: 'tiny', e: 16, d: 16 };
+const metricsOf = (dir: string) => readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>);
+const lrsOf = (dir: string) => readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { lr: number }).lr);
+
+let features: string;
+beforeAll(async () => {
+  await selectBackend('wasm');
+  features = writeSyntheticFeatures(makeTempDir('feat-'), { utterances: 8 });
+});
+
+describe('lr_schedule', () => {
+  const common = { steps: 6, batch_size: 4, validation: 2, log_every: 1, checkpoint_every: 100, plot_every: 100, lr: 1e-3, warmup: 2 };
+
+  it('train-text2mel: linear-decay falls to η0 / (steps − warmup) at the last step; noam stays the default', async () => {
+    const linear = makeTempDir('t2m-linear-');
+    await trainText2Mel.run(makeContext({ ...common, config: D16, lr_schedule: 'linear-decay' }, { outDir: linear, inputs: { features } }));
+    expect(lrsOf(linear)).toEqual([0.5e-3, 1e-3, 1e-3, 0.75e-3, 0.5e-3, 0.25e-3].map((x) => expect.closeTo(x, 12)));
+    const noam = makeTempDir('t2m-noam-');
+    await trainText2Mel.run(makeContext({ ...common, config: D16 }, { outDir: noam, inputs: { features } }));
+    expect(lrsOf(noam)).toEqual([1, 2, 3, 4, 5, 6].map((s) => expect.closeTo(1e-3 * Math.min(s / 2, Math.sqrt(2 / s)), 12)));
+  });
+
+  it('train-ssrn: linear-decay too', async () => {
+    const out = makeTempDir('ssrn-linear-');
+    await trainSsrn.run(makeContext({ ...common, config: 'tiny', crop_frames: 4, lr_schedule: 'linear-decay' }, { outDir: out, inputs: { features } }));
+    expect(lrsOf(out).at(-1)).toBeCloseTo(0.25e-3, 12);
+  });
+});
+
+describe('decoder_input_noise / decoder_input_dropout', () => {
+  it('change the training loss of train-text2mel (same seed, same weights at step 0)', async () => {
+    const common = { config: D16, steps: 1, batch_size: 4, validation: 2, log_every: 1, checkpoint_every: 100, plot_every: 100, seed: 4 };
+    const clean = makeTempDir('t2m-clean-');
+    await trainText2Mel.run(makeContext(common, { outDir: clean, inputs: { features } }));
+    const noisy = makeTempDir('t2m-noisy-');
+    await trainText2Mel.run(makeContext({ ...common, decoder_input_noise: 0.2, decoder_input_dropout: 0.3 }, { outDir: noisy, inputs: { features } }));
+    const [a] = metricsOf(clean), [b] = metricsOf(noisy);
+    expect(b.loss).not.toBe(a.loss);
+    expect(b.att).not.toBe(a.att);
+  });
+});
