@@ -34,11 +34,21 @@ function startWatch(dir: string, ...extra: string[]) {
     watchStates: () => w.events.flatMap((e) => (e.type === 'watch' ? [e.state] : [])),
     /** Final states of the runs so far. */
     runs: () => w.events.flatMap((e) => (e.type === 'run' && ['succeeded', 'failed', 'interrupted'].includes(e.state) ? [e.state] : [])),
-    /** Resolves once the watch has said "watching" `times` times (it does after each burst of runs). */
-    idle: (times: number) => waitFor(() => w.stderr.split('for changes (Ctrl-C to stop)').length > times, 40_000).catch(() => expect.fail(w.failNote())),
+    /**
+     * Resolves once the watch has said "watching" `times` times (it does after each burst of runs),
+     * on stderr and as its `idle` event on stdout: the two pipes arrive in either order.
+     */
+    idle: (times: number) =>
+      waitFor(() => w.stderr.split('for changes (Ctrl-C to stop)').length > times && w.watchStates().filter((s) => s === 'idle').length >= times, 40_000).catch(() =>
+        expect.fail(w.failNote()),
+      ),
   };
+  // A chunk may end inside a line: parse whole lines only.
+  let partial = '';
   w.child.stdout.on('data', (b: Buffer) => {
-    for (const line of b.toString().split('\n')) if (line.startsWith('{')) w.events.push(JSON.parse(line) as RunEvent);
+    const lines = (partial + b.toString()).split('\n');
+    partial = lines.pop()!;
+    for (const line of lines) if (line.startsWith('{')) w.events.push(JSON.parse(line) as RunEvent);
   });
   w.child.stderr.on('data', (b: Buffer) => void (w.stderr += b.toString()));
   return w;
