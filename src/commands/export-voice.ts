@@ -38,7 +38,7 @@ export async function exportVoiceCommand(argv: string[]): Promise<number> {
       out: values.out,
     });
     const bytes = manifest.parts.reduce((a, p) => a + p.bytes, 0);
-    out(`${values.out}: voice '${card.name}' (${card.speaker}; Text2Mel step ${card.steps.text2mel}, SSRN step ${card.steps.ssrn}; held-out WER ${card.heldoutWer ?? 'not evaluated'}), ${(bytes / 2 ** 20).toFixed(1)} MiB`);
+    out(`${values.out}: voice '${card.name}' (${card.speaker}; Text2Mel step ${card.steps.text2mel}, SSRN step ${card.steps.ssrn}; held-out WER ${card.heldoutWer?.toFixed(3) ?? 'not evaluated'}), ${(bytes / 2 ** 20).toFixed(1)} MiB`);
     return 0;
   } catch (e) {
     if (e instanceof UserError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {

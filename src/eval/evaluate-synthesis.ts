@@ -48,7 +48,8 @@ function inputOf(ctx: EvaluateContext, param: keyof EvaluateParams): string {
   return dir;
 }
 
-const fmt = (v: number | undefined, digits = 3) => (v === undefined || Number.isNaN(v) ? '–' : v.toFixed(digits));
+// Whole numbers (counts) as they are; measures to `digits` decimals.
+const fmt = (v: number | undefined, digits = 3) => (v === undefined || Number.isNaN(v) ? '–' : Number.isInteger(v) ? String(v) : v.toFixed(digits));
 
 export async function evaluateSynthesis(ctx: EvaluateContext): Promise<void> {
   const p = ctx.params;

@@ -80,7 +80,7 @@ describe('export-voice', () => {
     const ok = cli(['export-voice', v.pipeline, '--cache', v.cache, '--out', out, '--checkpoint', 'best']);
     expect(ok.stderr).toBe('');
     expect(ok.status).toBe(0);
-    expect(ok.stdout).toMatch(/cli\.voice: voice 'cli' \(synthetic; Text2Mel step 2, SSRN step 2; held-out WER 0\.25\), \d+\.\d MiB/);
+    expect(ok.stdout).toMatch(/cli\.voice: voice 'cli' \(synthetic; Text2Mel step 2, SSRN step 2; held-out WER 0\.250\), \d+\.\d MiB/);
     const empty = cli(['export-voice', v.pipeline, '--cache', join(v.root, 'empty'), '--out', join(v.root, 'x.voice')]);
     expect(empty.status).toBe(2);
     expect(empty.stderr).toBe(`vcpipe export-voice: no trained text2mel in ${join(v.root, 'empty')} for ${v.pipeline} — run: npx vcpipe run ${v.pipeline}\n`);
