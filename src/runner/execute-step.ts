@@ -1,16 +1,18 @@
 // Runs one planned step for real: prepares its work dir, starts its child process, and on
 // success publishes the entry and records what it was built from. Inputs and outputs go through
-// a Store by cache key (the local cache folder unless the caller gives another).
+// a Store by cache key (the local cache folder unless the caller gives another). The `local`
+// Executor.
 import { existsSync, readdirSync } from 'node:fs';
 import { LocalStore } from '../store/local-store.ts';
 import type { Store } from '../store/store.ts';
 import type { RunEvent } from './events.ts';
+import type { Executor, StepHandle } from './executor.ts';
 import { writeHistory } from './build-record.ts';
 import type { CacheLayout } from './cache-layout.ts';
 import type { Plan } from './plan.ts';
 import { startStepProcess, type StepOutcome, type StepProcess } from './step-process.ts';
 
-export class StepExecutor {
+export class StepExecutor implements Executor {
   private readonly running = new Map<string, StepProcess>();
 
   constructor(
@@ -66,6 +68,12 @@ export class StepExecutor {
       this.running.delete(name);
     }
   }
+
+  start(name: string): StepHandle {
+    return { outcome: this.execute(name), interrupt: () => this.interrupt(name), kill: () => this.kill(name) };
+  }
+
+  async close(): Promise<void> {}
 
   interrupt(name: string): void {
     this.running.get(name)?.interrupt();

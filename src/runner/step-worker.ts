@@ -50,7 +50,7 @@ async function run(job: StepJob): Promise<FromWorker> {
     }
     const e = err as Error;
     log('error', e instanceof UserError ? e.message : (e.stack ?? String(e)));
-    return { type: 'failed', error: e instanceof UserError ? e.message : (e.stack ?? String(e)) };
+    return { type: 'failed', error: e instanceof UserError ? e.message : (e.stack ?? String(e)), user: e instanceof UserError };
   }
 }
 

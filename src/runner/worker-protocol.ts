@@ -17,4 +17,4 @@ type WithoutStepAndTime<E> = E extends unknown ? Omit<E, 'step' | 'time'> : neve
 export type FromWorker =
   | { type: 'event'; event: WithoutStepAndTime<StepReport> }
   | { type: 'done'; outcome: 'succeeded' | 'interrupted' }
-  | { type: 'failed'; error: string };
+  | { type: 'failed'; error: string; /** The step threw a UserError (bad input: a retry fails the same way). */ user?: boolean };

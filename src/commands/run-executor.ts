@@ -1,0 +1,34 @@
+// Where `vcpipe run` runs its steps and keeps their outputs: the pipeline's `executor:` block,
+// overridden by --executor, --redis, --store and --attempts.
+import { isAbsolute, resolve } from 'node:path';
+import { UserError } from '../errors.ts';
+import { CacheLayout } from '../runner/cache-layout.ts';
+import type { ExecutorFactory } from '../runner/executor.ts';
+import type { Pipeline } from '../runner/pipeline.ts';
+import { openStore } from '../store/open-store.ts';
+import type { Store } from '../store/store.ts';
+import type { CliOptions } from './options.ts';
+
+export interface RunPlace {
+  store?: Store;
+  executor?: ExecutorFactory;
+}
+
+export async function runPlaceOf(o: CliOptions, pipeline: Pipeline): Promise<RunPlace> {
+  const block = pipeline.executor;
+  const type = o.executor ?? block?.type ?? 'local';
+  if (type !== 'local' && type !== 'bullmq') throw new UserError(`--executor ${type}: expected local or bullmq`);
+  // A store path in the pipeline file is relative to the file; on the command line, to the current directory.
+  const fromFile = block?.store && !block.store.includes('://') && !isAbsolute(block.store) ? resolve(pipeline.projectDir, block.store) : block?.store;
+  const storeUrl = o.store ?? fromFile;
+  const store = storeUrl === undefined ? undefined : openStore(storeUrl, o.cacheDir);
+  if (type === 'local') return { store };
+  const redis = o.redis ?? block?.redis;
+  if (!redis) throw new UserError('--executor bullmq needs --redis URL (or executor.redis in the pipeline file)');
+  if (!store) throw new UserError('--executor bullmq needs --store URL (or executor.store in the pipeline file): the store every worker reaches');
+  const attempts = o.attempts === undefined ? (block?.attempts ?? 3) : Number(o.attempts);
+  if (!(Number.isInteger(attempts) && attempts >= 1)) throw new UserError(`--attempts must be a whole number >= 1, got '${o.attempts}'`);
+  const { openBullmqExecutor } = await import('../distributed/bullmq-executor.ts');
+  const cache = new CacheLayout(o.cacheDir);
+  return { store, executor: (plan, emit) => openBullmqExecutor(plan, emit, { redis, store, cache, attempts }) };
+}
