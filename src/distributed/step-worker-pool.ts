@@ -145,6 +145,12 @@ export class StepWorkerPool {
       r.stop.request();
       r.stop.request();
     };
+    // Renewing the lock is also the check that this worker still owns the step (a fence before
+    // each save and the publish): a worker that was frozen past its lock learns it here.
+    const owns = async () => {
+      if (r.owned && (await job.extendLock(token, this.o.lockMs).catch(() => -1)) === 0) lose('its job lock was lost');
+      return r.owned;
+    };
     let renewed = Date.now();
     const renew = setInterval(() => {
       job.extendLock(token, this.o.lockMs).then(
@@ -167,7 +173,7 @@ export class StepWorkerPool {
           },
           stop: r.stop,
           saveEvery: this.o.saveEvery,
-          owns: () => r.owned,
+          owns: () => owns(),
         });
         clearInterval(renew);
         if (!r.owned) return;

@@ -23,10 +23,11 @@ export interface StoreJobOptions {
    */
   saveEvery: number;
   /**
-   * False once this machine no longer owns the step (a worker whose job lock lapsed): from then on
-   * nothing is saved or published, since another machine may be running the step from the store.
+   * Asked before each save and before publishing: false once this machine no longer owns the step
+   * (a worker whose job lock lapsed). From then on nothing is saved or published, since another
+   * machine may be running the step from the store.
    */
-  owns?: () => boolean;
+  owns?: () => boolean | Promise<boolean>;
 }
 
 export async function runStoreJob(job: StoreJob, store: Store, { emit, stop, saveEvery, owns = () => true }: StoreJobOptions): Promise<StoreJobOutcome> {
@@ -47,7 +48,7 @@ export async function runStoreJob(job: StoreJob, store: Store, { emit, stop, sav
   const started = Date.now();
   // Saves run one after another; a checkpoint announced during a save is saved by the next one.
   let saving: Promise<void> = Promise.resolve();
-  const save = () => (saving = saving.then(() => (owns() ? store.saveWork(record.key) : undefined)).catch((err) => say('warn', `could not save checkpoints to ${store.url}: ${(err as Error).message}`)));
+  const save = () => (saving = saving.then(async () => ((await owns()) ? store.saveWork(record.key) : undefined)).catch((err) => say('warn', `could not save checkpoints to ${store.url}: ${(err as Error).message}`)));
   const proc = startStepProcess(
     { name, kind: job.kind, params: job.params, inputs, outDir, projectDir: resolve(job.projectDir), cacheDir: store.localDir, backend: job.backend },
     (e) => {
@@ -62,7 +63,7 @@ export async function runStoreJob(job: StoreJob, store: Store, { emit, stop, sav
     const outcome = await proc.done;
     clearInterval(timer);
     await saving;
-    if (outcome === 'interrupted' || !owns()) {
+    if (outcome === 'interrupted' || !(await owns())) {
       await save();
       emit({ type: 'step', step: name, state: 'interrupted', time: Date.now() });
       return 'interrupted';

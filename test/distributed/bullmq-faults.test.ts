@@ -1,17 +1,21 @@
 // Faults of a distributed run on loopback: real redis-server, real `vcpipe worker` processes with
 // separate local dirs, one shared-directory store. kill -9 of the worker training a step: its job
 // lock lapses, the stalled check puts the job back, the other worker resumes the step from the
-// checkpoints saved to the store, and the run completes with one entry trained to the end.
+// checkpoints saved to the store, and the run completes with one entry trained to the end. A
+// worker frozen (SIGSTOP) past its lock: the other finishes the step, and the frozen one, woken,
+// learns it lost the job and saves and publishes nothing. The coordinator killed and started
+// again follows the job in flight instead of submitting it again. Redis restarted mid-run
+// (append-only file): workers and coordinator reconnect, nothing published runs again.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa } from 'execa';
+import { execa, type ResultPromise } from 'execa';
 import type { RunEvent } from '../../src/runner/events.ts';
 import { REPO, waitFor } from '../runner/cli-helpers.ts';
 import { writeTonePairs } from '../runner/tone-corpus.ts';
 import { RedisServer } from './redis-server.ts';
-import { startWorker, stopWorkers } from './workers.ts';
+import { startWorker, stopWorkers, type WorkerProcess } from './workers.ts';
 
 let redis: RedisServer;
 beforeAll(async () => {
@@ -23,11 +27,11 @@ afterAll(async () => {
 
 const STEPS = 200;
 
-describe('distributed faults', { timeout: 180_000 }, () => {
-  it('kill -9 of the worker training a step: the other resumes it from its last saved checkpoint', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'vcpipe-bullmq-kill-'));
-    writeTonePairs(join(dir, 'recordings'), ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h']);
-    writeFileSync(join(dir, 'p.yaml'), `name: faults
+/** A project whose pipeline trains a tiny Text2Mel on tones; `store` is its shared store. */
+function trainingProject(prefix: string): { dir: string; store: string } {
+  const dir = mkdtempSync(join(tmpdir(), `vcpipe-bullmq-${prefix}-`));
+  writeTonePairs(join(dir, 'recordings'), ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h']);
+  writeFileSync(join(dir, 'p.yaml'), `name: faults
 steps:
   corpus: { kind: ljspeech, with: { root: recordings } }
   features: { kind: preprocess, needs: [corpus], with: { config: tiny, workers: 1 } }
@@ -36,54 +40,151 @@ steps:
     needs: [features]
     with: { config: { base: tiny, e: 16, d: 16 }, steps: ${STEPS}, batch_size: 4, validation: 2, checkpoint_every: 5, log_every: 5 }
 `);
-    const store = join(dir, 'store');
+  return { dir, store: join(dir, 'store') };
+}
+
+/** A coordinator process; `seen` fills with its --json events as they come. */
+function startRun(dir: string, store: string, url: string): { proc: ResultPromise; seen: RunEvent[] } {
+  const seen: RunEvent[] = [];
+  const proc = execa('node', [join(REPO, 'bin/vcpipe.js'), 'run', 'p.yaml', '--executor', 'bullmq', '--redis', url, '--store', store, '--json'], { cwd: dir, reject: false, all: true });
+  let buffered = '';
+  proc.stdout!.on('data', (d: Buffer) => {
+    const lines = (buffered + d.toString()).split('\n');
+    buffered = lines.pop()!;
+    for (const l of lines) if (l.startsWith('{')) seen.push(JSON.parse(l) as RunEvent);
+  });
+  return { proc, seen };
+}
+
+/** The newest checkpoint of the training step's work saved in the store (0: none). */
+function saved(store: string): number {
+  const work = join(store, 'work');
+  const path = existsSync(work) ? readdirSync(work).map((k) => join(work, k, 'manifest.json')).find(existsSync) : undefined;
+  if (!path) return 0;
+  const steps = Object.keys(JSON.parse(readFileSync(path, 'utf8')).files).map((f) => Number(/^checkpoints\/step-(\d+)\//.exec(f)?.[1] ?? 0));
+  return Math.max(0, ...steps);
+}
+
+const trainedOn = (seen: RunEvent[]) => seen.flatMap((e) => (e.type === 'step' && e.step === 'text2mel' && e.worker ? [e.worker] : []));
+
+/** The store holds one entry per step, the trained one trained to the end, and no saved work. */
+function expectFinished(store: string): string {
+  const keys = readdirSync(join(store, 'entries'));
+  expect(keys).toHaveLength(3);
+  const entries = keys.map((k) => JSON.parse(readFileSync(join(store, 'entries', k, 'manifest.json'), 'utf8')) as { record: { step: string; key: string }; files: Record<string, string> });
+  const text2mel = entries.find((e) => e.record.step === 'text2mel')!;
+  const hash = text2mel.files['model.json']!;
+  expect(JSON.parse(readFileSync(join(store, 'blobs', 'sha256', hash.slice(0, 2), hash), 'utf8')).step).toBe(STEPS);
+  expect(readdirSync(join(store, 'work'))).toEqual([]);
+  return readFileSync(join(store, 'entries', text2mel.record.key, 'manifest.json'), 'utf8');
+}
+
+/** How many times the workers took a job of `step`, from their logs. */
+const taken = (workers: WorkerProcess[], step: string) => workers.reduce((n, w) => n + w.log().split(`${step}: took job`).length - 1, 0);
+
+describe('distributed faults', { timeout: 180_000 }, () => {
+  it('kill -9 of the worker training a step: the other resumes it from its last saved checkpoint', async () => {
+    const { dir, store } = trainingProject('kill');
     // A 2 s lock: a dead worker's step is taken over within seconds. Work saved every second.
     const fast = ['--lock', '2', '--save-every', '1'];
     const workers = [await startWorker(dir, 'w1', redis.url, store, fast), await startWorker(dir, 'w2', redis.url, store, fast)];
-    const seen: RunEvent[] = [];
-    const run = execa('node', [join(REPO, 'bin/vcpipe.js'), 'run', 'p.yaml', '--executor', 'bullmq', '--redis', redis.url, '--store', store, '--json'], { cwd: dir, reject: false, all: true });
-    let buffered = '';
-    run.stdout!.on('data', (d: Buffer) => {
-      const lines = (buffered + d.toString()).split('\n');
-      buffered = lines.pop()!;
-      for (const l of lines) if (l.startsWith('{')) seen.push(JSON.parse(l) as RunEvent);
-    });
-    /** The newest checkpoint of text2mel's work saved in the store (0: none). */
-    const saved = () => {
-      const work = join(store, 'work');
-      const path = existsSync(work) ? readdirSync(work).map((k) => join(work, k, 'manifest.json')).find(existsSync) : undefined;
-      if (!path) return 0;
-      const steps = Object.keys(JSON.parse(readFileSync(path, 'utf8')).files).map((f) => Number(/^checkpoints\/step-(\d+)\//.exec(f)?.[1] ?? 0));
-      return Math.max(0, ...steps);
-    };
-    const trainedOn = () => seen.flatMap((e) => (e.type === 'step' && e.step === 'text2mel' && e.worker ? [e.worker] : []));
+    const { proc: run, seen } = startRun(dir, store, redis.url);
     try {
-      await waitFor(() => trainedOn().length > 0 && saved() > 0, 120_000);
-      const victim = workers.find((w) => w.name === trainedOn()[0])!;
+      await waitFor(() => trainedOn(seen).length > 0 && saved(store) > 0, 120_000);
+      const victim = workers.find((w) => w.name === trainedOn(seen)[0])!;
       victim.proc.kill('SIGKILL');
-      const atKill = saved();
+      const atKill = saved(store);
       const result = await run;
-      expect(result.exitCode, result.all).toBe(0);
+      expect(result.exitCode, String(result.all)).toBe(0);
 
       const other = workers.find((w) => w !== victim)!.name;
-      expect(trainedOn()).toEqual([victim.name, other]);
+      expect(trainedOn(seen)).toEqual([victim.name, other]);
       const resumed = seen.flatMap((e) => (e.type === 'log' && e.step === 'text2mel' ? [/^resumed from checkpoints\/step-\d+ \(step (\d+)\)$/.exec(e.message)] : [])).find(Boolean);
       expect(resumed, JSON.stringify(seen.filter((e) => e.type === 'log'))).toBeTruthy();
       expect(Number(resumed![1])).toBeGreaterThanOrEqual(atKill);
       expect(Number(resumed![1])).toBeLessThan(STEPS);
       expect(seen.filter((e) => e.type === 'step' && e.step === 'text2mel' && e.state === 'succeeded')).toHaveLength(1);
-
-      // One entry per step; the trained one is whole, trained to the end; no saved work left.
-      const keys = readdirSync(join(store, 'entries'));
-      expect(keys).toHaveLength(3);
-      const entries = keys.map((k) => JSON.parse(readFileSync(join(store, 'entries', k, 'manifest.json'), 'utf8')) as { record: { step: string }; files: Record<string, string> });
-      const text2mel = entries.find((e) => e.record.step === 'text2mel')!;
-      const model = JSON.parse(readFileSync(join(store, 'blobs', 'sha256', text2mel.files['model.json']!.slice(0, 2), text2mel.files['model.json']!), 'utf8'));
-      expect(model.step).toBe(STEPS);
-      expect(readdirSync(join(store, 'work'))).toEqual([]);
+      expectFinished(store);
     } finally {
       run.kill('SIGKILL');
       await stopWorkers(workers);
+    }
+  });
+
+  it('a worker frozen past its lock: the other finishes; woken, it saves and publishes nothing', async () => {
+    const { dir, store } = trainingProject('stop');
+    const fast = ['--lock', '2', '--save-every', '1'];
+    const workers = [await startWorker(dir, 'w1', redis.url, store, fast), await startWorker(dir, 'w2', redis.url, store, fast)];
+    const { proc: run, seen } = startRun(dir, store, redis.url);
+    let frozen: number[] = [];
+    try {
+      await waitFor(() => trainedOn(seen).length > 0 && saved(store) > 0, 120_000);
+      const victim = workers.find((w) => w.name === trainedOn(seen)[0])!;
+      // The whole machine stops: the worker and its step's process.
+      const children = (await execa('pgrep', ['-P', String(victim.proc.pid)], { reject: false })).stdout.split('\n').filter(Boolean).map(Number);
+      frozen = [victim.proc.pid!, ...children];
+      for (const pid of frozen) process.kill(pid, 'SIGSTOP');
+      const result = await run;
+      expect(result.exitCode, String(result.all)).toBe(0);
+      expect(trainedOn(seen)).toEqual([victim.name, workers.find((w) => w !== victim)!.name]);
+      const entry = expectFinished(store);
+
+      for (const pid of frozen.reverse()) process.kill(pid, 'SIGCONT');
+      frozen = [];
+      await waitFor(() => victim.log().includes('text2mel: its job lock was lost'));
+      await stopWorkers([victim]);
+      expect(victim.log()).toContain('text2mel: its job lock was lost; stopping it');
+      // Nothing of the late worker reached the store.
+      expect(expectFinished(store)).toBe(entry);
+    } finally {
+      for (const pid of frozen) process.kill(pid, 'SIGCONT');
+      run.kill('SIGKILL');
+      await stopWorkers(workers);
+    }
+  });
+
+  it('the coordinator killed and started again follows the step in flight; it is not run twice', async () => {
+    const { dir, store } = trainingProject('coordinator');
+    const workers = [await startWorker(dir, 'w1', redis.url, store), await startWorker(dir, 'w2', redis.url, store)];
+    const first = startRun(dir, store, redis.url);
+    try {
+      await waitFor(() => trainedOn(first.seen).length > 0, 120_000);
+      first.proc.kill('SIGKILL');
+      await first.proc;
+      const again = startRun(dir, store, redis.url);
+      const result = await again.proc;
+      expect(result.exitCode, String(result.all)).toBe(0);
+      const follows = again.seen.find((e) => e.type === 'log' && e.step === 'text2mel' && /^follows its job \w+, already in flight \(active on w[12]\)$/.test(e.message));
+      expect(follows, JSON.stringify(again.seen.filter((e) => e.type === 'log'))).toBeTruthy();
+      expect(trainedOn(again.seen)).toEqual(trainedOn(first.seen));
+      expectFinished(store);
+      await stopWorkers(workers);
+      for (const step of ['corpus', 'features', 'text2mel']) expect(taken(workers, step), step).toBe(1);
+    } finally {
+      first.proc.kill('SIGKILL');
+      await stopWorkers(workers);
+    }
+  });
+
+  it('Redis restarted mid-run: workers and coordinator reconnect; nothing published runs again', async () => {
+    const { dir, store } = trainingProject('redis');
+    const own = await RedisServer.start(mkdtempSync(join(tmpdir(), 'vcpipe-redis-aof-')));
+    const workers = [await startWorker(dir, 'w1', own.url, store, ['--lock', '5']), await startWorker(dir, 'w2', own.url, store, ['--lock', '5'])];
+    const { proc: run, seen } = startRun(dir, store, own.url);
+    try {
+      await waitFor(() => trainedOn(seen).length > 0 && seen.some((e) => e.type === 'metric' && e.step === 'text2mel'), 120_000);
+      await own.stop();
+      await new Promise((r) => setTimeout(r, 1000));
+      await own.restart();
+      const result = await run;
+      expect(result.exitCode, String(result.all)).toBe(0);
+      expectFinished(store);
+      await stopWorkers(workers);
+      for (const step of ['corpus', 'features']) expect(taken(workers, step), step).toBe(1);
+    } finally {
+      run.kill('SIGKILL');
+      await stopWorkers(workers);
+      await own.stop();
     }
   });
 });

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { RunEvent } from '../../src/runner/events.ts';
 import { events, fixture, vcpipe } from '../runner/cli-helpers.ts';
 import { RedisServer } from './redis-server.ts';
 import { startWorker, stopWorkers, type WorkerProcess } from './workers.ts';
@@ -93,9 +94,9 @@ else appendFileSync('out.txt', 'done');
       expect(attempts('never')).toBe(3);
       // Backoff: 1 s before the second attempt, 2 s before the third.
       expect(Date.now() - started).toBeGreaterThan(3000);
-      const failed = failure(never.stdout)!;
-      expect(failed.type === 'step' && failed.error).toMatch(/step process ended without a result \(SIGKILL\) \(after 3 attempts\)/);
-      const log = readFileSync((failed.type === 'step' && failed.log)!, 'utf8');
+      const failed = failure(never.stdout) as Extract<RunEvent, { type: 'step' }>;
+      expect(failed.error).toMatch(/step process ended without a result \(SIGKILL\) \(after 3 attempts\)/);
+      const log = readFileSync(failed.log!, 'utf8');
       // Each attempt's header (worker, attempt) and the tail of the step's log on that worker.
       for (const n of [1, 2, 3]) expect(log).toMatch(new RegExp(`--- w[12], attempt ${n}: step process ended without a result \\(SIGKILL\\)\\n.* info start shell step 's' in /.*/machine-w[12]/work/`));
     } finally {

@@ -7,6 +7,8 @@ import { REPO } from '../runner/cli-helpers.ts';
 /** `proc` is a promise of the process's end: wrapped, so that awaiting a started worker does not await its end. */
 export interface WorkerProcess {
   name: string;
+  /** What it said on stderr so far (what it took, lost, drained). */
+  log: () => string;
   proc: ResultPromise<{ cwd: string; reject: false; all: true }>;
 }
 
@@ -14,11 +16,15 @@ export interface WorkerProcess {
 export async function startWorker(dir: string, name: string, redis: string, store: string, extra: string[] = []): Promise<WorkerProcess> {
   const args = ['worker', '--redis', redis, '--store', store, '--cache', join(dir, `machine-${name}`), '--name', name, '--json', ...extra];
   const p = execa('node', [join(REPO, 'bin/vcpipe.js'), ...args], { cwd: dir, reject: false, all: true });
+  let said = '';
   await new Promise<void>((resolve, reject) => {
-    p.stderr!.on('data', (d: Buffer) => d.toString().includes(`worker ${name}:`) && resolve());
+    p.stderr!.on('data', (d: Buffer) => {
+      said += d.toString();
+      if (said.includes(`worker ${name}:`)) resolve();
+    });
     void p.then((r) => reject(new Error(`worker ${name} ended: ${r.all}`)));
   });
-  return { name, proc: p };
+  return { name, log: () => said, proc: p };
 }
 
 /** Ctrl-C for each worker still running, and its exit. */
