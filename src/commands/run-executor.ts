@@ -28,6 +28,9 @@ export async function runPlaceOf(o: CliOptions, pipeline: Pipeline): Promise<Run
   if (!store) throw new UserError('--executor bullmq needs --store URL (or executor.store in the pipeline file): the store every worker reaches');
   const attempts = o.attempts === undefined ? (block?.attempts ?? 3) : Number(o.attempts);
   if (!(Number.isInteger(attempts) && attempts >= 1)) throw new UserError(`--attempts must be a whole number >= 1, got '${o.attempts}'`);
+  if (o.force.length) throw new UserError('--force does not work with --executor bullmq yet (a worker finds the entry in the store): run that step with --executor local');
+  const { reachRedis } = await import('../distributed/protocol.ts');
+  await reachRedis(redis);
   const { openBullmqExecutor } = await import('../distributed/bullmq-executor.ts');
   const cache = new CacheLayout(o.cacheDir);
   return { store, executor: (plan, emit) => openBullmqExecutor(plan, emit, { redis, store, cache, attempts }) };

@@ -41,7 +41,10 @@ export async function workerCommand(o: CliOptions): Promise<number> {
   });
   let stopped!: () => void;
   const stopping = new Promise<void>((r) => (stopped = r));
+  let signals = 0;
+  // Once: drain; twice: kill the running steps; three times: leave now (Redis unreachable).
   const onSignal = () => {
+    if (++signals === 3) process.exit(130);
     stopped();
     void pool.stop();
   };

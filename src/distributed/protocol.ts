@@ -55,6 +55,21 @@ export function redisOptions(url: string) {
   };
 }
 
+/** Fails with a one-line UserError when Redis does not answer within `ms` (BullMQ would wait forever). */
+export async function reachRedis(url: string, ms = 5000): Promise<void> {
+  const probe = new Redis({ ...redisOptions(url), lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: ms });
+  let cause = '';
+  probe.on('error', (err: Error) => (cause ||= err.message));
+  try {
+    await probe.connect();
+    await probe.ping();
+  } catch (err) {
+    throw new UserError(`cannot reach redis at ${url}: ${cause || (err as Error).message}`);
+  } finally {
+    probe.disconnect();
+  }
+}
+
 /** A client of our own, for pub/sub. */
 export function connect(url: string): Redis {
   const redis = new Redis(redisOptions(url));

@@ -15,7 +15,7 @@ import { StepFailed } from '../runner/step-process.ts';
 import type { StoreJob } from '../runner/store-job.ts';
 import { StopRequests } from '../runner/stop-requests.ts';
 import type { Store } from '../store/store.ts';
-import { CONTROL_CHANNEL, INTERRUPTED, connect, redisOptions, eventsChannel, queueName, type ControlMessage, type ResourceClass, type StepMessage, type TakenBy } from './protocol.ts';
+import { CONTROL_CHANNEL, INTERRUPTED, connect, reachRedis, redisOptions, eventsChannel, queueName, type ControlMessage, type ResourceClass, type StepMessage, type TakenBy } from './protocol.ts';
 
 export interface WorkerPoolOptions {
   redis: string;
@@ -54,8 +54,8 @@ function tail(path: string | undefined): string {
 }
 
 export class StepWorkerPool {
-  private readonly pub: Redis;
-  private readonly sub: Redis;
+  private pub!: Redis;
+  private sub!: Redis;
   private readonly workers: Worker[] = [];
   private readonly running = new Map<string, Running>();
   private readonly free: Record<ResourceClass, number>;
@@ -66,12 +66,13 @@ export class StepWorkerPool {
   private taken = 0;
 
   constructor(private readonly o: WorkerPoolOptions) {
-    this.pub = connect(o.redis);
-    this.sub = connect(o.redis);
     this.free = { ...o.slots };
   }
 
   async start(): Promise<void> {
+    await reachRedis(this.o.redis);
+    this.pub = connect(this.o.redis);
+    this.sub = connect(this.o.redis);
     this.sub.on('message', (_channel, text: string) => {
       const m = JSON.parse(text) as ControlMessage;
       const r = this.running.get(m.key);

@@ -5,7 +5,9 @@
 // worker frozen (SIGSTOP) past its lock: the other finishes the step, and the frozen one, woken,
 // learns it lost the job and saves and publishes nothing. The coordinator killed and started
 // again follows the job in flight instead of submitting it again. Redis restarted mid-run
-// (append-only file): workers and coordinator reconnect, nothing published runs again.
+// (append-only file): workers and coordinator reconnect, nothing published runs again. Ctrl-C on
+// a worker drains it (the step checkpoints, its job goes back to the queue for the other); Ctrl-C on
+// the coordinator interrupts the run like a local one (exit 130), and the next run resumes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -81,6 +83,14 @@ function expectFinished(store: string): string {
 
 /** How many times the workers took a job of `step`, from their logs. */
 const taken = (workers: WorkerProcess[], step: string) => workers.reduce((n, w) => n + w.log().split(`${step}: took job`).length - 1, 0);
+
+/** The step the `resumed from ...` log of text2mel names (undefined: it started from nothing). */
+function resumedAt(seen: RunEvent[]): number | undefined {
+  const m = seen.flatMap((e) => (e.type === 'log' && e.step === 'text2mel' ? [/^resumed from checkpoints\/step-\d+ \(step (\d+)\)$/.exec(e.message)] : [])).find(Boolean);
+  return m ? Number(m[1]) : undefined;
+}
+
+const training = (seen: RunEvent[]) => trainedOn(seen).length > 0 && seen.some((e) => e.type === 'metric' && e.step === 'text2mel');
 
 describe('distributed faults', { timeout: 180_000 }, () => {
   it('kill -9 of the worker training a step: the other resumes it from its last saved checkpoint', async () => {
@@ -185,6 +195,58 @@ describe('distributed faults', { timeout: 180_000 }, () => {
       run.kill('SIGKILL');
       await stopWorkers(workers);
       await own.stop();
+    }
+  });
+
+  it('Ctrl-C on a worker drains it: the step checkpoints and goes back to the queue, the other resumes it', async () => {
+    const { dir, store } = trainingProject('drain');
+    const workers = [await startWorker(dir, 'w1', redis.url, store), await startWorker(dir, 'w2', redis.url, store)];
+    const { proc: run, seen } = startRun(dir, store, redis.url);
+    try {
+      await waitFor(() => training(seen), 120_000);
+      const victim = workers.find((w) => w.name === trainedOn(seen)[0])!;
+      victim.proc.kill('SIGINT');
+      expect((await victim.proc).exitCode).toBe(0);
+      expect(victim.log()).toContain('draining: 1 running step(s) checkpoint and go back to the queue');
+      const result = await run;
+      expect(result.exitCode, String(result.all)).toBe(0);
+      expect(trainedOn(seen)).toEqual([victim.name, workers.find((w) => w !== victim)!.name]);
+      expect(resumedAt(seen)).toBeGreaterThan(0);
+      // Going back to the queue is not a failed attempt.
+      expect(workers.flatMap((w) => w.log().match(/text2mel: took job \w+ from vcpipe-cpu \(attempt \d+\)/g) ?? [])).toEqual([
+        expect.stringContaining('(attempt 1)'),
+        expect.stringContaining('(attempt 1)'),
+      ]);
+      expectFinished(store);
+    } finally {
+      run.kill('SIGKILL');
+      await stopWorkers(workers);
+    }
+  });
+
+  it('Ctrl-C on the coordinator interrupts the run (exit 130, the step checkpoints); the next run resumes it', async () => {
+    const { dir, store } = trainingProject('interrupt');
+    const workers = [await startWorker(dir, 'w1', redis.url, store), await startWorker(dir, 'w2', redis.url, store)];
+    const first = startRun(dir, store, redis.url);
+    try {
+      await waitFor(() => training(first.seen), 120_000);
+      first.proc.kill('SIGINT');
+      const r1 = await first.proc;
+      expect(r1.exitCode, String(r1.all)).toBe(130);
+      expect(first.seen.filter((e) => e.type === 'step' && e.step === 'text2mel').map((e) => e.type === 'step' && e.state)).toEqual(['running', 'running', 'interrupted']);
+      expect(saved(store)).toBeGreaterThan(0);
+      // No worker takes the interrupted step up again on its own.
+      await new Promise((r) => setTimeout(r, 2000));
+      expect(taken(workers, 'text2mel')).toBe(1);
+
+      const again = startRun(dir, store, redis.url);
+      const r2 = await again.proc;
+      expect(r2.exitCode, String(r2.all)).toBe(0);
+      expect(resumedAt(again.seen)).toBeGreaterThan(0);
+      expectFinished(store);
+    } finally {
+      first.proc.kill('SIGKILL');
+      await stopWorkers(workers);
     }
   });
 });
