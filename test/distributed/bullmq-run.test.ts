@@ -2,6 +2,8 @@
 // real redis-server and a shared-directory store: the run's events name the worker of each step,
 // the store then serves a local run as all cached, a user error is not retried, and a step whose
 // process crashes is retried with backoff and, past its attempts, reported with the workers' logs.
+// A GPU step goes only to a worker with GPU slots; the executor: block works like the flags; a
+// Redis that does not answer is a one-line error.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -102,5 +104,46 @@ else appendFileSync('out.txt', 'done');
     } finally {
       await stopWorkers(workers);
     }
+  });
+
+  it('a gpu step goes only to a worker with --gpu; the executor: block in the pipeline file works like the flags', async () => {
+    const dir = fixture('runner-chain');
+    mkdirSync(join(dir, 'data'));
+    writeFileSync(join(dir, 'data', 'in.txt'), 'words');
+    // upper and count are ready together: count (gpu) must wait for the gpu worker even though the cpu one is free.
+    const yaml = readFileSync(join(dir, 'pipeline.yaml'), 'utf8')
+      .replace('name: chain\n', `name: chain\nexecutor: { type: bullmq, redis: "${redis.url}", store: shared }\n`)
+      .replace('  count:\n    kind: shell\n', '  count:\n    kind: shell\n    resources: { gpu: 1 }\n');
+    writeFileSync(join(dir, 'gpu.yaml'), yaml);
+    const store = join(dir, 'shared');
+    const workers = [await startWorker(dir, 'cpu-box', redis.url, store, ['--cpu', '2']), await startWorker(dir, 'gpu-box', redis.url, store, ['--cpu', '0', '--gpu', '1'])];
+    try {
+      const run = await vcpipe(dir, ['run', 'gpu.yaml', '--json']);
+      expect(run.exitCode, run.all).toBe(0);
+      const ranOn = Object.fromEntries(events(run.stdout).flatMap((e) => (e.type === 'step' && e.worker ? [[e.step, e.worker]] : [])));
+      expect(ranOn).toEqual({ source: 'cpu-box', upper: 'cpu-box', count: 'gpu-box', report: 'cpu-box' });
+      expect(readdirSync(join(store, 'entries'))).toHaveLength(4);
+      // --executor local overrides the block: against the same store (the block's), all cached.
+      const local = await vcpipe(dir, ['run', 'gpu.yaml', '--executor', 'local', '--json']);
+      expect(events(local.stdout).filter((e) => e.type === 'step').every((e) => e.type === 'step' && e.state === 'cached')).toBe(true);
+    } finally {
+      await stopWorkers(workers);
+    }
+  });
+
+  it('refuses what it cannot do, in one line, exit 2', async () => {
+    const dir = fixture('runner-chain');
+    const down = await vcpipe(dir, ['run', 'pipeline.yaml', '--executor', 'bullmq', '--redis', 'redis://127.0.0.1:1', '--store', 'shared']);
+    expect(down.exitCode).toBe(2);
+    expect(down.stderr).toBe('vcpipe: cannot reach redis at redis://127.0.0.1:1: connect ECONNREFUSED 127.0.0.1:1');
+    const noStore = await vcpipe(dir, ['run', 'pipeline.yaml', '--executor', 'bullmq', '--redis', redis.url]);
+    expect(noStore.exitCode).toBe(2);
+    expect(noStore.stderr).toMatch(/^vcpipe: --executor bullmq needs --store URL/);
+    const worker = await vcpipe(dir, ['worker', '--redis', redis.url]);
+    expect(worker.exitCode).toBe(2);
+    expect(worker.stderr).toMatch(/^vcpipe: worker: --store URL is required/);
+    const forced = await vcpipe(dir, ['run', 'pipeline.yaml', '--executor', 'bullmq', '--redis', redis.url, '--store', 'shared', '--force', 'upper']);
+    expect(forced.exitCode).toBe(2);
+    expect(forced.stderr).toMatch(/^vcpipe: --force does not work with --executor bullmq yet/);
   });
 });
