@@ -6,13 +6,19 @@ import { CacheLayout } from '../runner/cache-layout.ts';
 import type { ExecutorFactory } from '../runner/executor.ts';
 import type { Pipeline } from '../runner/pipeline.ts';
 import { openStore } from '../store/open-store.ts';
+import type { Resources } from '../steps/contract.ts';
 import type { Store } from '../store/store.ts';
 import type { CliOptions } from './options.ts';
 
 export interface RunPlace {
   store?: Store;
   executor?: ExecutorFactory;
+  jobs?: number;
+  limits?: Resources;
 }
+
+/** Steps submitted at once to workers when neither --jobs nor the pipeline's resources: bound it. */
+const SUBMITTED = 1000;
 
 export async function runPlaceOf(o: CliOptions, pipeline: Pipeline): Promise<RunPlace> {
   const block = pipeline.executor;
@@ -33,5 +39,6 @@ export async function runPlaceOf(o: CliOptions, pipeline: Pipeline): Promise<Run
   await reachRedis(redis);
   const { openBullmqExecutor } = await import('../distributed/bullmq-executor.ts');
   const cache = new CacheLayout(o.cacheDir);
-  return { store, executor: (plan, emit) => openBullmqExecutor(plan, emit, { redis, store, cache, attempts }) };
+  // This machine's cores do not bound steps running on workers: their slots do.
+  return { store, executor: (plan, emit) => openBullmqExecutor(plan, emit, { redis, store, cache, attempts }), jobs: o.jobs ?? SUBMITTED, limits: {} };
 }

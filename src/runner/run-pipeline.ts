@@ -7,6 +7,7 @@ import { CacheLayout } from './cache-layout.ts';
 import { StepExecutor } from './execute-step.ts';
 import type { Executor, ExecutorFactory, StepHandle } from './executor.ts';
 import type { Store } from '../store/store.ts';
+import type { Resources } from '../steps/contract.ts';
 import { withStoredSteps } from './stored-steps.ts';
 import { acquireLock } from './lock.ts';
 import type { Pipeline } from './pipeline.ts';
@@ -31,6 +32,8 @@ export interface RunOptions {
   store?: Store;
   /** Where steps run (default: child processes on this machine, StepExecutor). */
   executor?: ExecutorFactory;
+  /** Resources of all steps running at once when the pipeline sets none (default: this machine's cores, 1 GPU). */
+  limits?: Resources;
 }
 
 export const defaultJobs = () => availableParallelism();
@@ -99,7 +102,7 @@ export async function runPipeline(pipeline: Pipeline, opts: RunOptions): Promise
       }),
     },
   });
-  const limits = pipeline.resources ?? { cpu: availableParallelism(), gpu: 1 };
+  const limits = pipeline.resources ?? opts.limits ?? { cpu: availableParallelism(), gpu: 1 };
   const actor = createActor(machine, { input: { jobs: opts.jobs ?? defaultJobs(), limits } });
   const startedAt = Date.now();
   const stepStarted = new Map<string, number>();
