@@ -249,4 +249,29 @@ describe('distributed faults', { timeout: 180_000 }, () => {
       await stopWorkers(workers);
     }
   });
+
+  it('Redis restarted without its data: the coordinator submits the forgotten job again, resumed from the store', async () => {
+    const { dir, store } = trainingProject('forgot');
+    const own = await RedisServer.start();
+    const fast = ['--lock', '2', '--save-every', '1'];
+    const workers = [await startWorker(dir, 'w1', own.url, store, fast), await startWorker(dir, 'w2', own.url, store, fast)];
+    const { proc: run, seen } = startRun(dir, store, own.url);
+    try {
+      await waitFor(() => training(seen) && saved(store) > 0, 120_000);
+      await own.stop();
+      await own.restart();
+      const result = await run;
+      expect(result.exitCode, String(result.all)).toBe(0);
+      const again = seen.find((e) => e.type === 'log' && e.step === 'text2mel' && e.message.includes('is gone from redis (restarted?)'));
+      expect(again, JSON.stringify(seen.filter((e) => e.type === 'log'))).toBeTruthy();
+      expect(resumedAt(seen)).toBeGreaterThan(0);
+      expectFinished(store);
+      await stopWorkers(workers);
+      for (const step of ['corpus', 'features']) expect(taken(workers, step), step).toBe(1);
+    } finally {
+      run.kill('SIGKILL');
+      await stopWorkers(workers);
+      await own.stop();
+    }
+  });
 });
