@@ -29,6 +29,9 @@ afterAll(async () => {
 
 const STEPS = 200;
 
+// Tests that stop a training step wait until it has saved a checkpoint to the store: stopped
+// before its first one, a step rightly starts again from nothing.
+
 /** A project whose pipeline trains a tiny Text2Mel on tones; `store` is its shared store. */
 function trainingProject(prefix: string): { dir: string; store: string } {
   const dir = mkdtempSync(join(tmpdir(), `vcpipe-bullmq-${prefix}-`));
@@ -203,7 +206,7 @@ describe('distributed faults', { timeout: 180_000 }, () => {
     const workers = [await startWorker(dir, 'w1', redis.url, store), await startWorker(dir, 'w2', redis.url, store)];
     const { proc: run, seen } = startRun(dir, store, redis.url);
     try {
-      await waitFor(() => training(seen), 120_000);
+      await waitFor(() => training(seen) && saved(store) > 0, 120_000);
       const victim = workers.find((w) => w.name === trainedOn(seen)[0])!;
       victim.proc.kill('SIGINT');
       expect((await victim.proc).exitCode).toBe(0);
@@ -211,7 +214,7 @@ describe('distributed faults', { timeout: 180_000 }, () => {
       const result = await run;
       expect(result.exitCode, String(result.all)).toBe(0);
       expect(trainedOn(seen)).toEqual([victim.name, workers.find((w) => w !== victim)!.name]);
-      expect(resumedAt(seen)).toBeGreaterThan(0);
+      expect(resumedAt(seen), `${JSON.stringify(seen.filter((e) => e.type === 'log' || e.type === 'step'))}\n${victim.log()}`).toBeGreaterThan(0);
       // Going back to the queue is not a failed attempt.
       expect(workers.flatMap((w) => w.log().match(/text2mel: took job \w+ from vcpipe-cpu \(attempt \d+\)/g) ?? [])).toEqual([
         expect.stringContaining('(attempt 1)'),
@@ -229,7 +232,7 @@ describe('distributed faults', { timeout: 180_000 }, () => {
     const workers = [await startWorker(dir, 'w1', redis.url, store), await startWorker(dir, 'w2', redis.url, store)];
     const first = startRun(dir, store, redis.url);
     try {
-      await waitFor(() => training(first.seen), 120_000);
+      await waitFor(() => training(first.seen) && saved(store) > 0, 120_000);
       first.proc.kill('SIGINT');
       const r1 = await first.proc;
       expect(r1.exitCode, String(r1.all)).toBe(130);
