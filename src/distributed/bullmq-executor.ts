@@ -33,7 +33,6 @@ export interface BullmqExecutorOptions {
 }
 
 const UNFINISHED = ['waiting', 'delayed', 'prioritized', 'waiting-children'];
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function openBullmqExecutor(plan: Plan, emit: (e: RunEvent) => void, o: BullmqExecutorOptions): Promise<Executor> {
   const executor = new BullmqExecutor(plan, emit, o);
