@@ -30,7 +30,11 @@ const COMMANDS: Record<string, Command> = {
       executor: { type: 'string' }, redis: { type: 'string' }, store: { type: 'string' }, attempts: { type: 'string' },
     },
   },
-  plan: { load: async () => (await import('./commands/plan.ts')).planCommand, files: 'one', options: { ...SELECTION, json: { type: 'boolean' }, 'warm-start': { type: 'boolean' } } },
+  plan: {
+    load: async () => (await import('./commands/plan.ts')).planCommand,
+    files: 'one',
+    options: { ...SELECTION, json: { type: 'boolean' }, 'warm-start': { type: 'boolean' }, store: { type: 'string' } },
+  },
   watch: { load: async () => (await import('./commands/watch.ts')).watchCommand, files: 'one', options: { ...OUTPUT, restart: { type: 'boolean' } } },
   status: { load: async () => (await import('./commands/status.ts')).statusCommand, files: 'optional' },
   'check-data': { load: async () => (await import('./commands/check-data.ts')).checkDataCommand, files: 'one', options: { step: { type: 'string' } } },

@@ -41,7 +41,7 @@ Runs the pipeline's steps in dependency order; cached steps are skipped, interru
   --redis URL        redis://host:port of the queues (bullmq)
   --attempts N       tries of a step that crashes on a worker (default 3; user errors: 1)
 Ctrl-C once: steps stop cleanly (training checkpoints); twice: they are killed. Exit 130.`,
-  plan: `Usage: vcpipe plan <pipeline.yaml> [--only STEP] [--from STEP] [--force STEP] [--warm-start] [--set ...] [--cache DIR] [--json]
+  plan: `Usage: vcpipe plan <pipeline.yaml> [--only STEP] [--from STEP] [--force STEP] [--warm-start] [--store URL] [--set ...] [--cache DIR] [--json]
 
 For each step: cached or runs, why (param, input file, step version or upstream changed), and
 its estimated duration from earlier runs. Runs nothing.`,

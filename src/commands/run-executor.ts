@@ -20,14 +20,20 @@ export interface RunPlace {
 /** Steps submitted at once to workers when neither --jobs nor the pipeline's resources: bound it. */
 const SUBMITTED = 1000;
 
+/** The store of --store or the executor: block; undefined: the local cache folder alone. */
+export function storeOf(o: CliOptions, pipeline: Pipeline): Store | undefined {
+  const block = pipeline.executor?.store;
+  // A store path in the pipeline file is relative to the file; on the command line, to the current directory.
+  const fromFile = block && !block.includes('://') && !isAbsolute(block) ? resolve(pipeline.projectDir, block) : block;
+  const url = o.store ?? fromFile;
+  return url === undefined ? undefined : openStore(url, o.cacheDir);
+}
+
 export async function runPlaceOf(o: CliOptions, pipeline: Pipeline): Promise<RunPlace> {
   const block = pipeline.executor;
   const type = o.executor ?? block?.type ?? 'local';
   if (type !== 'local' && type !== 'bullmq') throw new UserError(`--executor ${type}: expected local or bullmq`);
-  // A store path in the pipeline file is relative to the file; on the command line, to the current directory.
-  const fromFile = block?.store && !block.store.includes('://') && !isAbsolute(block.store) ? resolve(pipeline.projectDir, block.store) : block?.store;
-  const storeUrl = o.store ?? fromFile;
-  const store = storeUrl === undefined ? undefined : openStore(storeUrl, o.cacheDir);
+  const store = storeOf(o, pipeline);
   if (type === 'local') return { store };
   const redis = o.redis ?? block?.redis;
   if (!redis) throw new UserError('--executor bullmq needs --redis URL (or executor.redis in the pipeline file)');

@@ -41,7 +41,9 @@ describe('vcpipe run --executor bullmq', { timeout: 120_000 }, () => {
       expect(readFileSync(join(dir, 'started.txt'), 'utf8').trim().split('\n').sort()).toEqual(['count', 'report', 'source', 'upper']);
       expect(readdirSync(join(store, 'entries'))).toHaveLength(4);
 
-      // The same store on a machine that runs locally: nothing runs.
+      // The same store on a machine that runs locally: plan and run see every step cached.
+      const plan = await vcpipe(dir, ['plan', 'pipeline.yaml', '--store', store, '--cache', join(dir, 'laptop')]);
+      expect(plan.stdout.trim().split('\n').at(-1)).toBe('all 4 steps cached');
       const local = await vcpipe(dir, ['run', 'pipeline.yaml', '--store', store, '--cache', join(dir, 'laptop'), '--json']);
       expect(local.exitCode, local.all).toBe(0);
       expect(events(local.stdout).filter((e) => e.type === 'step').map((e) => e.type === 'step' && e.state)).toEqual(['cached', 'cached', 'cached', 'cached']);
