@@ -148,4 +148,20 @@ else appendFileSync('out.txt', 'done');
     expect(forced.exitCode).toBe(2);
     expect(forced.stderr).toMatch(/^vcpipe: --force does not work with --executor bullmq yet/);
   });
+
+  it('two coordinators running one pipeline at once share its jobs: each step runs once', async () => {
+    const dir = fixture('runner-chain');
+    mkdirSync(join(dir, 'data'));
+    writeFileSync(join(dir, 'data', 'in.txt'), 'words');
+    const store = join(dir, 'store');
+    const workers = [await startWorker(dir, 'w1', redis.url, store), await startWorker(dir, 'w2', redis.url, store)];
+    try {
+      const runs = await Promise.all(['a', 'b'].map((c) => vcpipe(dir, ['run', 'pipeline.yaml', ...bullmq(store), '--cache', join(dir, `coordinator-${c}`)])));
+      for (const r of runs) expect(r.exitCode, r.all).toBe(0);
+      expect(readFileSync(join(dir, 'started.txt'), 'utf8').trim().split('\n').sort()).toEqual(['count', 'report', 'source', 'upper']);
+      expect(readdirSync(join(store, 'entries'))).toHaveLength(4);
+    } finally {
+      await stopWorkers(workers);
+    }
+  });
 });
