@@ -15,6 +15,7 @@ export interface BenchResult {
 }
 
 const BENCHES: Record<string, () => Promise<{ bench(): Promise<BenchResult> }>> = {
+  distributed: () => import('./distributed-bench.ts'),
   plan: () => import('./plan-bench.ts'),
   preprocess: () => import('./preprocess-bench.ts'),
   'runner-cpu': () => import('./runner-cpu-bench.ts'),

@@ -26,9 +26,16 @@ const COMMANDS: Record<string, Command> = {
   run: {
     load: async () => (await import('./commands/run.ts')).runCommand,
     files: 'one',
-    options: { ...SELECTION, ...OUTPUT, 'dry-run': { type: 'boolean' }, 'warm-start': { type: 'boolean' } },
+    options: {
+      ...SELECTION, ...OUTPUT, 'dry-run': { type: 'boolean' }, 'warm-start': { type: 'boolean' },
+      executor: { type: 'string' }, redis: { type: 'string' }, store: { type: 'string' }, attempts: { type: 'string' },
+    },
   },
-  plan: { load: async () => (await import('./commands/plan.ts')).planCommand, files: 'one', options: { ...SELECTION, json: { type: 'boolean' }, 'warm-start': { type: 'boolean' } } },
+  plan: {
+    load: async () => (await import('./commands/plan.ts')).planCommand,
+    files: 'one',
+    options: { ...SELECTION, json: { type: 'boolean' }, 'warm-start': { type: 'boolean' }, store: { type: 'string' } },
+  },
   watch: { load: async () => (await import('./commands/watch.ts')).watchCommand, files: 'one', options: { ...OUTPUT, restart: { type: 'boolean' } } },
   status: { load: async () => (await import('./commands/status.ts')).statusCommand, files: 'optional' },
   'check-data': { load: async () => (await import('./commands/check-data.ts')).checkDataCommand, files: 'one', options: { step: { type: 'string' } } },
@@ -40,6 +47,14 @@ const COMMANDS: Record<string, Command> = {
     load: async () => (await import('./commands/step.ts')).stepCommand,
     files: 'many',
     options: { key: { type: 'string' }, store: { type: 'string' }, job: { type: 'string' }, 'save-every': { type: 'string' }, json: { type: 'boolean' }, plain: { type: 'boolean' } },
+  },
+  worker: {
+    load: async () => (await import('./commands/worker.ts')).workerCommand,
+    files: 'many',
+    options: {
+      redis: { type: 'string' }, store: { type: 'string' }, cpu: { type: 'string' }, gpu: { type: 'string' }, name: { type: 'string' },
+      lock: { type: 'string' }, 'save-every': { type: 'string' }, json: { type: 'boolean' }, plain: { type: 'boolean' },
+    },
   },
   export: {
     load: async () => (await import('./commands/export.ts')).exportCommand,
@@ -113,6 +128,13 @@ export async function main(argv: string[]): Promise<number> {
       image: v.image as string | undefined,
       projectDir: v['project-dir'] as string | undefined,
       saveEvery: v['save-every'] as string | undefined,
+      redis: v.redis as string | undefined,
+      cpu: v.cpu as string | undefined,
+      gpu: v.gpu as string | undefined,
+      name: v.name as string | undefined,
+      lock: v.lock as string | undefined,
+      executor: v.executor as string | undefined,
+      attempts: v.attempts as string | undefined,
       out,
       err,
     });

@@ -20,6 +20,7 @@ Commands:
   graph <pipeline.yaml>         print the step graph
   export argo <pipeline.yaml>   write an Argo Workflow that runs the pipeline's steps on Kubernetes
   step <name> --key K --store S --job J   run one exported step against a store (a workflow task)
+  worker --redis URL --store URL  run the steps of \`run --executor bullmq\` on this machine
 
 Common options: --cache DIR (default ./cache), --set step.param=value, --help
 Exit codes: 0 ok, 1 a step failed (check-data: findings), 2 bad input, 130 interrupted`,
@@ -37,8 +38,12 @@ Runs the pipeline's steps in dependency order; cached steps are skipped, interru
   --set step.param=value   override a step param or params.name (YAML scalar; part of the cache key)
   --warm-start       a step with a budget (training) whose inputs or upstream changed starts from
                      its last build's output (same kind, version and params): ctx.warmStart
+  --store URL        a store other machines reach (file:///path or a path): steps in it are cached
+  --executor bullmq  run the steps on \`vcpipe worker\`s through Redis (also executor: in the file)
+  --redis URL        redis://host:port of the queues (bullmq)
+  --attempts N       tries of a step that crashes on a worker (default 3; user errors: 1)
 Ctrl-C once: steps stop cleanly (training checkpoints); twice: they are killed. Exit 130.`,
-  plan: `Usage: vcpipe plan <pipeline.yaml> [--only STEP] [--from STEP] [--force STEP] [--warm-start] [--set ...] [--cache DIR] [--json]
+  plan: `Usage: vcpipe plan <pipeline.yaml> [--only STEP] [--from STEP] [--force STEP] [--warm-start] [--store URL] [--set ...] [--cache DIR] [--json]
 
 For each step: cached or runs, why (param, input file, step version or upstream changed), and
 its estimated duration from earlier runs. Runs nothing.`,
@@ -118,6 +123,18 @@ Binds 127.0.0.1 unless --host says otherwise. Bad requests get a 4xx with a one-
 bodies over 64 KiB get 413, text over 2,000 characters 400, more than N requests in flight
 (default 128) 503. Requests waiting together are synthesised in one batch. --max-frames caps
 the reduced frames of each sentence (default: the voice's max_T).`,
+  worker: `Usage: vcpipe worker --redis URL --store URL [--cpu N] [--gpu N] [--name NAME] [--lock SECONDS] [--save-every SECONDS] [--cache DIR] [--json]
+
+Runs steps that \`vcpipe run --executor bullmq\` submits: takes a job from the cpu queue while it
+has a free cpu slot (--cpu, default 1) and from the gpu queue while it has a free gpu slot (--gpu,
+default 0: GPU steps never come here). Inputs are fetched by cache key from the store into the
+local cache folder (--cache, its mirror), the step runs as vcpipe run would, its work dir is saved
+to the store every --save-every seconds (default 60) and at each checkpoint, and the entry is
+published. Its events go back to the run, named by --name (default host/pid). The job's lock is
+renewed while the step runs; a worker that dies is taken over after --lock seconds (default 30)
+by another, which resumes from the saved checkpoints; one that loses its lock stops its step and
+saves nothing. A user error fails the step at once; a crash is retried with backoff.
+Ctrl-C once: running steps checkpoint and go back to the queue (exit 0); twice: they are killed.`,
   graph: `Usage: vcpipe graph <pipeline.yaml>
 
 Prints the steps as a text DAG: each step indented under what it needs.`,

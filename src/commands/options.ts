@@ -30,6 +30,14 @@ export interface CliOptions {
   projectDir?: string;
   /** `step --save-every SECONDS`. */
   saveEvery?: string;
+  /** `worker --redis`, `--cpu`, `--gpu`, `--name`, `--lock SECONDS`; `run --executor`, `--redis`, `--attempts`. */
+  redis?: string;
+  cpu?: string;
+  gpu?: string;
+  name?: string;
+  lock?: string;
+  executor?: string;
+  attempts?: string;
   out: (line: string) => void;
   err: (line: string) => void;
 }

@@ -2,13 +2,17 @@
 import { CacheLayout } from '../runner/cache-layout.ts';
 import { loadPipeline } from '../runner/load-pipeline.ts';
 import { planPipeline } from '../runner/plan.ts';
+import { withStoredSteps } from '../runner/stored-steps.ts';
 import type { CliOptions } from './options.ts';
+import { storeOf } from './run-executor.ts';
 
 const secs = (s: number) => (s < 90 ? `${s.toFixed(1)}s` : `${(s / 60).toFixed(1)}min`);
 
 export async function planCommand(o: CliOptions): Promise<number> {
   const p = await loadPipeline(o.file!, o.overrides);
-  const plan = await planPipeline(p, new CacheLayout(o.cacheDir), { only: o.only, from: o.from, force: o.force }, { warmStart: o.warmStart });
+  const local = await planPipeline(p, new CacheLayout(o.cacheDir), { only: o.only, from: o.from, force: o.force }, { warmStart: o.warmStart });
+  const store = storeOf(o, p);
+  const plan = store ? await withStoredSteps(local, store, o.force) : local;
   if (o.json) {
     for (const { build, start, resources, ...view } of plan.steps) o.out(JSON.stringify({ ...view, key: build.key, start }));
     return 0;

@@ -8,6 +8,7 @@
 //   history/<pipeline>/<step>.json   what the step was last built from (plan reasons, durations)
 //   fingerprints/<hash>.json  stat fast path of input files (size, mtime, inode -> sha256)
 //   lock                      pid of the runner using this cache
+//   logs/<key>.log            log tails of a step that failed on other machines (bullmq executor)
 import { join } from 'node:path';
 
 export class CacheLayout {
@@ -26,4 +27,5 @@ export class CacheLayout {
   history = (pipeline: string, step: string) => join(this.root, 'history', pipeline, `${step}.json`);
   fingerprints = (id: string) => join(this.root, 'fingerprints', `${id}.json`);
   get lock() { return join(this.root, 'lock'); }
+  log = (key: string) => join(this.root, 'logs', `${key}.log`);
 }

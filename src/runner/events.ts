@@ -9,8 +9,10 @@ export type RunState = 'planning' | 'running' | 'succeeded' | 'failed' | 'interr
 export type RunEvent =
   | { type: 'run'; state: RunState; pipeline: string; steps?: PlannedStep[]; message?: string; time: number }
   /** On `succeeded` of a step that ran: `workDir` it ran in (where its announced artifact paths
-   * point) and `output`, the cache entry that publishing renamed it to. */
-  | { type: 'step'; step: string; state: StepState; reason?: string; error?: string; log?: string; workDir?: string; output?: string; time: number }
+   * point) and `output`, the cache entry that publishing renamed it to. `worker`: on `running`,
+   * the machine running it when that is not this one (the bullmq executor sends a second
+   * `running` event once a worker has taken the step). */
+  | { type: 'step'; step: string; state: StepState; reason?: string; error?: string; log?: string; workDir?: string; output?: string; worker?: string; time: number }
   | { type: 'progress'; step: string; done: number; total: number; unit?: string; time: number }
   | { type: 'metric'; step: string; name: string; value: number; at?: number; time: number }
   | { type: 'artifact'; step: string; path: string; kind: string; label?: string; time: number }

@@ -1,10 +1,12 @@
 // Runs one planned step for real: prepares its work dir, starts its child process, and on
 // success publishes the entry and records what it was built from. Inputs and outputs go through
-// a Store by cache key (the local cache folder unless the caller gives another).
+// a Store by cache key (the local cache folder unless the caller gives another). The `local`
+// Executor.
 import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { LocalStore } from '../store/local-store.ts';
 import type { Store } from '../store/store.ts';
 import type { RunEvent } from './events.ts';
+import type { Executor, StepHandle } from './executor.ts';
 import { writeHistory } from './build-record.ts';
 import type { CacheLayout } from './cache-layout.ts';
 import type { Plan, StepPlan } from './plan.ts';
@@ -16,7 +18,7 @@ import { firstLine } from '../util/error-line.ts';
 /** Free bytes below which a step's failure is put down to the full disk it wrote to. */
 const NEARLY_FULL = 64 * 1024;
 
-export class StepExecutor {
+export class StepExecutor implements Executor {
   private readonly running = new Map<string, StepProcess>();
 
   constructor(
@@ -96,6 +98,12 @@ export class StepExecutor {
       this.running.delete(name);
     }
   }
+
+  start(name: string): StepHandle {
+    return { outcome: this.execute(name), interrupt: () => this.interrupt(name), kill: () => this.kill(name) };
+  }
+
+  async close(): Promise<void> {}
 
   interrupt(name: string): void {
     this.running.get(name)?.interrupt();

@@ -133,6 +133,7 @@ export async function loadPipeline(file: string, overrides: Override[] = []): Pr
     params,
     resources: raw.resources as Pipeline['resources'],
     ...(raw.timeout !== undefined ? { timeout: raw.timeout as number } : {}),
+    ...(raw.executor !== undefined ? { executor: raw.executor as Pipeline['executor'] } : {}),
     steps: topoOrder(needs).map((n) => steps.get(n)!),
   };
 }

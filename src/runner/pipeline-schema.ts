@@ -27,6 +27,18 @@ export function pipelineSchema(stepExtras: JsonSchema = {}): JsonSchema {
       backend: { enum: [...BACKEND_NAMES], default: 'auto', description: 'tensor backend for model steps' },
       params: { type: 'object', description: 'shared values, referenced as ${params.x}' },
       resources: { ...resources, description: 'limits for all steps running at once' },
+      executor: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['type'],
+        description: 'where steps run; `vcpipe run --executor/--redis/--store/--attempts` override it',
+        properties: {
+          type: { enum: ['local', 'bullmq'], description: 'local: child processes here; bullmq: `vcpipe worker`s through Redis' },
+          redis: { type: 'string', pattern: '^redis://', description: 'redis://host:port (bullmq)' },
+          store: { type: 'string', description: 'store every machine reaches: file:///path or a path' },
+          attempts: { type: 'integer', minimum: 1, description: 'tries of a step that crashes on a worker (default 3)' },
+        },
+      },
       timeout: { type: 'integer', minimum: 1, description: 'seconds the whole run may take (an exported Argo workflow\'s activeDeadlineSeconds)' },
       steps: {
         type: 'object',

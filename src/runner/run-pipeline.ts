@@ -7,6 +7,10 @@ import type { Reporter, RunEvent, RunState, StepState } from './events.ts';
 import { CacheLayout } from './cache-layout.ts';
 import { StepExecutor } from './execute-step.ts';
 import { LiveSteps } from './live-steps.ts';
+import type { Executor, ExecutorFactory, StepHandle } from './executor.ts';
+import type { Store } from '../store/store.ts';
+import type { Resources } from '../steps/contract.ts';
+import { withStoredSteps } from './stored-steps.ts';
 import { acquireLock } from './lock.ts';
 import { waitForLeftoverSteps } from './leftover-steps.ts';
 import type { Pipeline } from './pipeline.ts';
@@ -29,6 +33,12 @@ export interface RunOptions {
   stop: StopRequests;
   /** Plan with warm starts (PlanOptions.warmStart): used by watch and `run --warm-start`. */
   warmStart?: boolean;
+  /** Where step outputs live when not (only) in the local cache folder: steps in it are cached. */
+  store?: Store;
+  /** Where steps run (default: child processes on this machine, StepExecutor). */
+  executor?: ExecutorFactory;
+  /** Resources of all steps running at once when the pipeline sets none (default: this machine's cores, 1 GPU). */
+  limits?: Resources;
 }
 
 export const defaultJobs = () => availableParallelism();
@@ -56,7 +66,9 @@ export async function runPipeline(pipeline: Pipeline, opts: RunOptions): Promise
     opts.reporter.onEvent(e);
   };
   let plan: Plan | undefined;
-  let executor: StepExecutor | undefined;
+  let executor: Executor | undefined;
+  const handles = new Map<string, StepHandle>();
+  const local: ExecutorFactory = async (p) => new StepExecutor(p, cache, emit, opts.store);
   const machine = runMachine.provide({
     actors: {
       load: fromPromise(async () => {
@@ -65,19 +77,30 @@ export async function runPipeline(pipeline: Pipeline, opts: RunOptions): Promise
       }),
       plan: fromPromise(async () => {
         plan = await planPipeline(pipeline, cache, opts.selection, { warmStart: opts.warmStart });
-        executor = new StepExecutor(plan, cache, emit);
+        if (opts.store) plan = await withStoredSteps(plan, opts.store, opts.selection.force);
+        executor = await (opts.executor ?? local)(plan, emit);
         return plan.steps.map((s) => ({ name: s.name, needs: s.needs.filter((n) => plan!.steps.some((x) => x.name === n)), decision: s.decision, resources: s.resources }));
       }),
       step: stepMachine.provide({
-        actors: { execute: fromPromise(({ input }) => executor!.execute(input.name)) },
+        actors: {
+          execute: fromPromise(async ({ input }) => {
+            const handle = executor!.start(input.name);
+            handles.set(input.name, handle);
+            try {
+              return await handle.outcome;
+            } finally {
+              handles.delete(input.name);
+            }
+          }),
+        },
         actions: {
-          interrupt: (_, { name }) => executor!.interrupt(name),
-          kill: (_, { name }) => executor!.kill(name),
+          interrupt: (_, { name }) => handles.get(name)?.interrupt(),
+          kill: (_, { name }) => handles.get(name)?.kill(),
         },
       }),
     },
   });
-  const limits = pipeline.resources ?? { cpu: availableParallelism(), gpu: 1 };
+  const limits = pipeline.resources ?? opts.limits ?? { cpu: availableParallelism(), gpu: 1 };
   const actor = createActor(machine, { input: { jobs: opts.jobs ?? defaultJobs(), limits } });
   const startedAt = Date.now();
   const stepStarted = new Map<string, number>();
@@ -102,7 +125,8 @@ export async function runPipeline(pipeline: Pipeline, opts: RunOptions): Promise
       else stepEnded.set(name, time);
       const planned = plan?.steps.find((p) => p.name === name);
       const reason = planned?.reason;
-      const published = s.state === 'succeeded' && executor && planned ? { workDir: executor.workDirOf(name), output: cache.entry(planned.build.key) } : {};
+      const workDir = s.state === 'succeeded' && planned ? executor?.workDirOf(name) : undefined;
+      const published = workDir ? { workDir, output: cache.entry(planned!.build.key) } : {};
       emit({ type: 'step', step: name, state: s.state, ...(reason && (s.state === 'running' || s.state === 'cached') ? { reason } : {}), ...(s.error ? { error: s.error, log: s.log } : {}), ...published, time });
     }
     if (runChanged && final) emit(runEvent());
@@ -161,6 +185,7 @@ export async function runPipeline(pipeline: Pipeline, opts: RunOptions): Promise
     clearTimeout(refresh);
     lastSnapshot = undefined;
     unsubscribe();
+    await executor?.close();
     lock.release();
   }
 }

@@ -22,9 +22,15 @@ export interface StoreJobOptions {
    * step announces a checkpoint, stops or fails.
    */
   saveEvery: number;
+  /**
+   * Asked before each save and before publishing: false once this machine no longer owns the step
+   * (a worker whose job lock lapsed). From then on nothing is saved or published, since another
+   * machine may be running the step from the store.
+   */
+  owns?: () => boolean | Promise<boolean>;
 }
 
-export async function runStoreJob(job: StoreJob, store: Store, { emit, stop, saveEvery }: StoreJobOptions): Promise<StoreJobOutcome> {
+export async function runStoreJob(job: StoreJob, store: Store, { emit, stop, saveEvery, owns = () => true }: StoreJobOptions): Promise<StoreJobOutcome> {
   const { name, record } = job;
   const say = (level: 'info' | 'warn', message: string) => emit({ type: 'log', step: name, level, message, time: Date.now() });
   if ((await store.lookup(record.key))?.outputId === record.outputId) {
@@ -42,7 +48,7 @@ export async function runStoreJob(job: StoreJob, store: Store, { emit, stop, sav
   const started = Date.now();
   // Saves run one after another; a checkpoint announced during a save is saved by the next one.
   let saving: Promise<void> = Promise.resolve();
-  const save = () => (saving = saving.then(() => store.saveWork(record.key)).catch((err) => say('warn', `could not save checkpoints to ${store.url}: ${(err as Error).message}`)));
+  const save = () => (saving = saving.then(async () => ((await owns()) ? store.saveWork(record.key) : undefined)).catch((err) => say('warn', `could not save checkpoints to ${store.url}: ${(err as Error).message}`)));
   const proc = startStepProcess(
     { name, kind: job.kind, params: job.params, inputs, outDir, projectDir: resolve(job.projectDir), cacheDir: store.localDir, backend: job.backend },
     (e) => {
@@ -57,7 +63,7 @@ export async function runStoreJob(job: StoreJob, store: Store, { emit, stop, sav
     const outcome = await proc.done;
     clearInterval(timer);
     await saving;
-    if (outcome === 'interrupted') {
+    if (outcome === 'interrupted' || !(await owns())) {
       await save();
       emit({ type: 'step', step: name, state: 'interrupted', time: Date.now() });
       return 'interrupted';

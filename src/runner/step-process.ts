@@ -12,7 +12,8 @@ const TSX = import.meta.resolve('tsx');
 export type StepOutcome = 'succeeded' | 'interrupted';
 
 export class StepFailed extends Error {
-  constructor(message: string, readonly log: string) {
+  /** `user`: the step rejected its input (UserError): a retry would fail the same way. */
+  constructor(message: string, readonly log: string, readonly user = false) {
     super(message);
     this.name = 'StepFailed';
   }
@@ -55,7 +56,7 @@ export function startStepProcess(job: StepJob, onEvent: (e: RunEvent) => void, t
   child.send({ type: 'start', job });
   const done = child.then((r): StepOutcome => {
     if (result?.type === 'done') return result.outcome;
-    if (result?.type === 'failed') throw new StepFailed(result.error, log);
+    if (result?.type === 'failed') throw new StepFailed(result.error, log, result.user === true);
     if (killed) return 'interrupted';
     throw new StepFailed(`step process ended without a result (${r.signal ?? `exit code ${r.exitCode}`})`, log);
   });

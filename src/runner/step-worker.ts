@@ -60,7 +60,7 @@ async function run(job: StepJob): Promise<FromWorker> {
     const e = asDiskFull(err, job.outDir) ?? (err as Error);
     const error = e instanceof UserError ? e.message : (e.stack ?? String(e));
     log('error', error);
-    return { type: 'failed', error };
+    return { type: 'failed', error, user: e instanceof UserError };
   }
 }
 

@@ -19,4 +19,4 @@ export type StepReport = WithoutStep<Extract<RunEvent, { type: 'progress' | 'met
 export type FromWorker =
   | { type: 'reports'; reports: StepReport[] }
   | { type: 'done'; outcome: 'succeeded' | 'interrupted' }
-  | { type: 'failed'; error: string };
+  | { type: 'failed'; error: string; /** The step threw a UserError (bad input: a retry fails the same way). */ user?: boolean };

@@ -15,7 +15,7 @@ export function formatEvent(e: RunEvent): string | undefined {
     }
     case 'step': {
       const extra = e.error ? `: ${e.error}${e.log ? `\n  log: ${e.log}` : ''}` : e.reason ? ` (${e.reason})` : '';
-      return `${clock(e.time)} ${e.step}: ${e.state}${extra}`;
+      return `${clock(e.time)} ${e.step}: ${e.state}${e.worker ? ` on ${e.worker}` : ''}${extra}`;
     }
     case 'progress':
       return undefined;

@@ -20,7 +20,7 @@ const RULES: { from: string[]; forbidden: string[] }[] = [
   { from: FOUNDATION, forbidden: [...DOMAIN, 'steps', 'runner', 'ui', 'commands'] },
   { from: DOMAIN, forbidden: ['steps', 'runner', 'ui', 'commands'] },
   { from: ['steps'], forbidden: ['runner', 'ui', 'commands'] },
-  { from: ['runner'], forbidden: ['ui', 'commands'] },
+  { from: ['runner', 'store', 'distributed', 'export', 'voice', 'serve'], forbidden: ['ui', 'commands'] },
   { from: ['ui'], forbidden: ['steps', 'commands'] },
 ];
 

@@ -31,6 +31,8 @@ export interface StepView extends PlannedStep {
   startedAt?: number;
   endedAt?: number;
   error?: string;
+  /** The machine running it, when not this one (bullmq executor). */
+  worker?: string;
   /** Path of the step's log file, from the step event that ended it. */
   logPath?: string;
   progress?: ProgressView;
@@ -124,6 +126,7 @@ export function applyEvent(state: DashboardState, action: DashboardAction): Dash
         reason: action.reason ?? s.reason,
         error: action.error ?? s.error,
         logPath: action.log ?? s.logPath,
+        worker: action.worker ?? s.worker,
         startedAt: action.state === 'running' ? action.time : s.startedAt,
         endedAt: ENDED.includes(action.state) ? action.time : s.endedAt,
       }));

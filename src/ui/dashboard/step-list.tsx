@@ -40,6 +40,7 @@ export function StepList({ steps, now }: { steps: StepView[]; now: number }) {
               {look.label.padEnd(11)}
             </Text>
             {` ${durationText(step, now).padStart(7)}  `}
+            {step.state === 'running' && step.worker ? <Text color="cyan">{`on ${step.worker}  `}</Text> : null}
             <Text dimColor>{step.state === 'failed' && step.error ? '' : step.reason}</Text>
             {step.state === 'failed' && step.error ? <Text color="red">{step.error.split('\n')[0]}</Text> : null}
           </Text>
