@@ -31,7 +31,7 @@ describe('ReportBatch', () => {
     expect(seen).toEqual([...seen].sort((a, b) => a - b));
   });
 
-  it('keeps every artifact and log line, the latest value of each metric, in order', async () => {
+  it('keeps the latest value of each metric, and sends every artifact and log line at once with what came before it', async () => {
     const batches: StepReport[][] = [];
     const batch = new ReportBatch((reports) => batches.push(reports), 50);
     const art: StepReport = { type: 'artifact', path: '/w/plots/a.png', kind: 'image', label: 'alignment', time: 1 };
@@ -39,14 +39,17 @@ describe('ReportBatch', () => {
     batch.add(progress(1));
     batch.add(metric('loss', 0.9));
     batch.add(metric('lr', 0.001));
-    batch.add(art);
     batch.add(metric('loss', 0.5));
+    expect(batches).toEqual([]);
+    batch.add(art);
+    expect(batches).toEqual([[progress(1), metric('lr', 0.001), metric('loss', 0.5), art]]);
+    batch.add(metric('loss', 0.4));
     batch.add(log);
     batch.add(progress(2));
-    batch.add(art);
-    expect(batches).toEqual([]);
+    batch.add(progress(3));
+    expect(batches.slice(1)).toEqual([[metric('loss', 0.4), log]]);
     await sleep(150);
-    expect(batches).toEqual([[metric('lr', 0.001), art, metric('loss', 0.5), log, progress(2), art]]);
+    expect(batches.slice(2)).toEqual([[progress(3)]]);
   });
 
   it('flush() sends what is pending at once and nothing when empty', () => {
