@@ -24,7 +24,10 @@ export class ReportBatch {
     if (report.type === 'progress') this.pending = this.pending.filter((r) => r.type !== 'progress');
     else if (report.type === 'metric') this.pending = this.pending.filter((r) => r.type !== 'metric' || r.name !== report.name);
     this.pending.push(report);
-    if (report.type === 'log' || report.type === 'artifact') return this.flush();
+    if (report.type === 'log' || report.type === 'artifact') {
+      this.flush();
+      return;
+    }
     // unref: a pending batch never keeps the process alive; flush() before the final message.
     this.timer ??= setTimeout(() => this.flush(), this.intervalMs).unref();
   }
