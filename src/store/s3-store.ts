@@ -13,10 +13,14 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { UserError } from '../errors.ts';
 import { BlobStore, type StoreRoot } from './blob-store.ts';
 import { snapshot, type Blobs } from './tree-blobs.ts';
 
 export function s3ClientFromEnv(env: NodeJS.ProcessEnv = process.env): S3Client {
+  // The SDK warns on every Node < 22 run that its releases after January 2027 will need Node 22;
+  // the version installed here runs on Node 20 (vcpipe's), so the warning only adds noise to stderr.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   return new S3Client({
     endpoint: env.VCPIPE_S3_ENDPOINT || env.AWS_ENDPOINT_URL || undefined,
     region: env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1',
@@ -26,7 +30,12 @@ export function s3ClientFromEnv(env: NodeJS.ProcessEnv = process.env): S3Client 
   });
 }
 
+/** Errors of configuration (wrong endpoint, bucket, credentials) fail for good; others (5xx, reset) may pass on a retry. */
+const CONFIG_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'CredentialsProviderError']);
+
 const status = (err: unknown) => (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+/** A conditional write refused: 412, an object is there; 409, another conditional write of it is in flight. */
+const isTaken = (err: unknown) => status(err) === 412 || status(err) === 409;
 /** No such object (a missing bucket is an error, not a miss). */
 const isMissing = (err: unknown) => (err as Error).name === 'NoSuchKey' || ((err as Error).name === 'NotFound' && status(err) === 404);
 
@@ -38,10 +47,30 @@ class Bucket {
   ) {}
 
   key = (path: string) => (this.prefix ? `${this.prefix}/${path}` : path);
+  get url() {
+    return `s3://${this.bucket}/${this.prefix}`;
+  }
+
+  /** Sends the command; a failure other than a missing object says which store, object and why, on one line. */
+  async send<Out>(command: { input: { Key?: string } }, run: () => Promise<Out>): Promise<Out> {
+    try {
+      return await run();
+    } catch (err) {
+      if (isMissing(err) || isTaken(err)) throw err;
+      const e = err as Error & { code?: string };
+      const code = e.code ?? e.name;
+      const where = `${command.constructor.name.replace(/Command$/, '')} ${command.input.Key}`;
+      const endpoint = await this.client.config.endpoint?.().then((u) => `${u.protocol}//${u.hostname}${u.port ? `:${u.port}` : ''}`).catch(() => undefined);
+      const message = `store ${this.url}${endpoint ? ` (at ${endpoint})` : ''}: ${where}: ${!code || e.message?.includes(code) ? '' : `${code}: `}${e.message || code}`;
+      const config = CONFIG_CODES.has(code) || (status(err) ?? 500) < 500;
+      throw config ? new UserError(message) : new Error(message, { cause: err });
+    }
+  }
 
   async exists(path: string): Promise<boolean> {
     try {
-      await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.key(path) }));
+      const command = new HeadObjectCommand({ Bucket: this.bucket, Key: this.key(path) });
+      await this.send(command, () => this.client.send(command));
       return true;
     } catch (err) {
       if (isMissing(err)) return false;
@@ -52,7 +81,8 @@ class Bucket {
   /** The object's body, or undefined when there is no such object. */
   async body(path: string): Promise<Readable | undefined> {
     try {
-      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key(path) }));
+      const command = new GetObjectCommand({ Bucket: this.bucket, Key: this.key(path) });
+      const out = await this.send(command, () => this.client.send(command));
       return out.Body as Readable;
     } catch (err) {
       if (isMissing(err)) return undefined;
@@ -78,9 +108,8 @@ class S3Blobs implements Blobs {
       const hash = await snapshot(file, tmp);
       if (!(await this.has(hash))) {
         const { client, bucket } = this.bucket;
-        await client.send(
-          new PutObjectCommand({ Bucket: bucket, Key: this.bucket.key(this.path(hash)), Body: createReadStream(tmp), ContentLength: statSync(tmp).size }),
-        );
+        const command = new PutObjectCommand({ Bucket: bucket, Key: this.bucket.key(this.path(hash)), Body: createReadStream(tmp), ContentLength: statSync(tmp).size });
+        await this.bucket.send(command, () => client.send(command));
       }
       return hash;
     } finally {
@@ -107,7 +136,7 @@ class S3Root implements StoreRoot {
   }
 
   get url() {
-    return `s3://${this.bucket.bucket}/${this.bucket.prefix}`;
+    return this.bucket.url;
   }
 
   async read(path: string): Promise<string | undefined> {
@@ -128,19 +157,20 @@ class S3Root implements StoreRoot {
       await this.put(path, text, '*');
       return true;
     } catch (err) {
-      // 412: an object is there; 409: another conditional write of it is in flight.
-      if (status(err) === 412 || status(err) === 409) return false;
+      if (isTaken(err)) return false;
       throw err;
     }
   }
 
   async remove(path: string): Promise<void> {
-    await this.bucket.client.send(new DeleteObjectCommand({ Bucket: this.bucket.bucket, Key: this.bucket.key(path) }));
+    const command = new DeleteObjectCommand({ Bucket: this.bucket.bucket, Key: this.bucket.key(path) });
+    await this.bucket.send(command, () => this.bucket.client.send(command));
   }
 
   private put(path: string, text: string, ifNoneMatch?: string) {
     const { client, bucket } = this.bucket;
-    return client.send(new PutObjectCommand({ Bucket: bucket, Key: this.bucket.key(path), Body: text, ContentType: 'application/json', IfNoneMatch: ifNoneMatch }));
+    const command = new PutObjectCommand({ Bucket: bucket, Key: this.bucket.key(path), Body: text, ContentType: 'application/json', IfNoneMatch: ifNoneMatch });
+    return this.bucket.send(command, () => client.send(command));
   }
 }
 

@@ -16,6 +16,7 @@ import { CacheLayout } from '../../src/runner/cache-layout.ts';
 import { storeJobOf } from '../../src/runner/store-job.ts';
 import { S3Store, s3ClientFromEnv } from '../../src/store/s3-store.ts';
 import { openStore } from '../../src/store/open-store.ts';
+import { UserError } from '../../src/errors.ts';
 import { events, fixture, vcpipe } from '../runner/cli-helpers.ts';
 
 let server: S3rver;
@@ -88,6 +89,16 @@ describe('S3 store', { timeout: 60_000 }, () => {
     expect(await keys()).toEqual([blob('from a'), blob('from b'), 'entries/k1/manifest.json'].sort());
   });
 
+  it('two machines publishing one output at once: one entry, whole, whoever won', async () => {
+    const { keys, machine, a, b } = machines();
+    await runStep(a, 'k5', 'same');
+    await runStep(b, 'k5', 'same');
+    const results = await Promise.all([a.publish(record('k5')), b.publish(record('k5'))]);
+    expect(results).toContain('published');
+    expect(await keys('entries/')).toEqual(['entries/k5/manifest.json']);
+    expect(readFileSync(join((await machine('c').fetch('k5'))!, 'out.txt'), 'utf8')).toBe('same');
+  });
+
   it('treats an entry whose blob is gone as a miss, and a new publish repairs it', async () => {
     const { keys, remove, machine, a, b } = machines();
     await runStep(a, 'k2', 'x');
@@ -128,6 +139,15 @@ describe('S3 store', { timeout: 60_000 }, () => {
     await a.saveWork('k4');
     for (const blob of await keys('blobs/')) await remove(blob);
     expect(readdirSync(await b.prepareWork('k4', 'resume'))).toEqual([]);
+  });
+
+  it('a missing bucket or an unreachable endpoint is a one-line user error naming the store', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vcpipe-s3-bad-'));
+    const noBucket = openStore('s3://no-such-bucket/x', dir).lookup('k');
+    await expect(noBucket).rejects.toBeInstanceOf(UserError);
+    await expect(noBucket).rejects.toThrow(/^store s3:\/\/no-such-bucket\/x \(at http:\/\/127\.0\.0\.1:\d+\): GetObject x\/entries\/k\/manifest\.json: NoSuchBucket: /);
+    const closed = new S3Store(s3ClientFromEnv({ ...process.env, VCPIPE_S3_ENDPOINT: 'http://127.0.0.1:1' }), 'voices', 'x', dir).fetch('k');
+    await expect(closed).rejects.toThrow(/^store s3:\/\/voices\/x \(at http:\/\/127\.0\.0\.1:1\): GetObject x\/entries\/k\/manifest\.json: connect ECONNREFUSED/);
   });
 
   it('vcpipe step runs against s3://voices/...: publishes once, a second machine gets a cache hit', { timeout: 180_000 }, async () => {
