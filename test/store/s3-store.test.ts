@@ -8,7 +8,8 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
-import { DeleteObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { execa } from 'execa';
 import type { BuildRecord } from '../../src/runner/build-record.ts';
 import { loadPipeline } from '../../src/runner/load-pipeline.ts';
 import { planPipeline } from '../../src/runner/plan.ts';
@@ -17,7 +18,8 @@ import { storeJobOf } from '../../src/runner/store-job.ts';
 import { S3Store, s3ClientFromEnv } from '../../src/store/s3-store.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { UserError } from '../../src/errors.ts';
-import { events, fixture, vcpipe } from '../runner/cli-helpers.ts';
+import { REPO, events, fixture, vcpipe } from '../runner/cli-helpers.ts';
+import { writeTonePairs } from '../runner/tone-corpus.ts';
 
 let server: S3rver;
 const saved = { ...process.env };
@@ -171,5 +173,62 @@ describe('S3 store', { timeout: 60_000 }, () => {
     expect(upper.exitCode, upper.all).toBe(0);
     const reader = openStore(store, join(dir, 'c'));
     expect(readFileSync(join((await reader.fetch(job('upper').record.key))!, 'out.txt'), 'utf8')).toBe('words|hello');
+  });
+
+  it('vcpipe step: a training step stopped by SIGTERM saves its checkpoints to the bucket; another machine resumes there', { timeout: 180_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vcpipe-s3-train-'));
+    writeTonePairs(join(dir, 'recordings'), ['a', 'b', 'c', 'd', 'e', 'f']);
+    writeFileSync(join(dir, 'p.yaml'), `name: steps
+steps:
+  corpus: { kind: ljspeech, with: { root: recordings } }
+  features: { kind: preprocess, needs: [corpus], with: { config: tiny, workers: 1 } }
+  text2mel:
+    kind: train-text2mel
+    needs: [features]
+    with: { config: { base: tiny, e: 16, d: 16 }, steps: 200, batch_size: 4, validation: 2, checkpoint_every: 5, log_every: 5 }
+`);
+    const plan = await planPipeline(await loadPipeline(join(dir, 'p.yaml'), []), new CacheLayout(join(dir, 'plan-cache')));
+    const train = storeJobOf(plan, 'text2mel');
+    const prefix = `train-${Date.now()}`;
+    const store = `s3://voices/${prefix}`;
+    const args = (name: string, mirror: string) => {
+      const job = storeJobOf(plan, name);
+      return ['step', name, '--key', job.record.key, '--store', store, '--job', JSON.stringify(job), '--cache', join(dir, mirror), '--json'];
+    };
+    for (const name of ['corpus', 'features']) {
+      const r = await vcpipe(dir, args(name, 'a'));
+      expect(r.exitCode, r.all).toBe(0);
+    }
+    const client = s3ClientFromEnv();
+    /** The newest checkpoint in the saved work the bucket holds for text2mel (0: none). */
+    const saved = async () => {
+      const got = await client.send(new GetObjectCommand({ Bucket: 'voices', Key: `${prefix}/work/${train.record.key}/manifest.json` })).catch(() => undefined);
+      if (!got) return 0;
+      const files = Object.keys(JSON.parse(await got.Body!.transformToString()).files);
+      return Math.max(0, ...files.map((f) => Number(/^checkpoints\/step-(\d+)\//.exec(f)?.[1] ?? 0)));
+    };
+
+    const a = execa('node', [join(REPO, 'bin/vcpipe.js'), ...args('text2mel', 'a')], { cwd: dir, reject: false });
+    let sent = false;
+    a.stdout!.on('data', (d: Buffer) => {
+      if (!sent && d.toString().includes('"type":"metric"')) {
+        sent = true;
+        process.kill(a.pid!, 'SIGTERM');
+      }
+    });
+    const ra = await a;
+    expect(ra.exitCode, `${ra.signal} ${ra.stderr}`).toBe(130);
+    const afterA = await saved();
+    expect(afterA).toBeGreaterThan(0);
+    expect(afterA).toBeLessThan(200);
+
+    const rb = await vcpipe(dir, args('text2mel', 'b'));
+    expect(rb.exitCode, rb.all).toBe(0);
+    const logs = events(rb.stdout).flatMap((e) => (e.type === 'log' ? [e.message] : []));
+    const resumed = logs.map((l) => /^resumed from checkpoints\/step-\d+ \(step (\d+)\)$/.exec(l)).find(Boolean);
+    expect(Number(resumed?.[1]), logs.join('\n')).toBe(afterA);
+    const entry = (await openStore(store, join(dir, 'c')).fetch(train.record.key))!;
+    expect(JSON.parse(readFileSync(join(entry, 'model.json'), 'utf8')).step).toBe(200);
+    expect(await saved()).toBe(0);
   });
 });
