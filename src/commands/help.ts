@@ -38,7 +38,7 @@ Runs the pipeline's steps in dependency order; cached steps are skipped, interru
   --set step.param=value   override a step param or params.name (YAML scalar; part of the cache key)
   --warm-start       a step with a budget (training) whose inputs or upstream changed starts from
                      its last build's output (same kind, version and params): ctx.warmStart
-  --store URL        a store other machines reach (file:///path or a path): steps in it are cached
+  --store URL        a store other machines reach (file:///path, a path, s3://bucket/prefix): steps in it are cached
   --executor bullmq  run the steps on \`vcpipe worker\`s through Redis (also executor: in the file)
   --redis URL        redis://host:port of the queues (bullmq)
   --attempts N       tries of a step that crashes on a worker (default 3; user errors: 1)

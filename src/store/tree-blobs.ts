@@ -1,7 +1,8 @@
-// A directory tree as content-addressed blobs: storing a tree copies each file into
-// blobs/sha256/<aa>/<hash> (skipped when that blob is there) and returns its listing (relative
-// path -> hash); fetching copies the blobs of a listing back into a directory. The hash is taken of
-// the copy, so a file that a running step appends to (step.log) is never stored under a wrong name.
+// A directory tree as content-addressed blobs: storing a tree puts each file into a blob store
+// under its sha256 (skipped when that blob is there) and returns its listing (relative path ->
+// hash); fetching copies the blobs of a listing back into a directory. The hash is taken of a
+// copy, so a file that a running step appends to (step.log) is never stored under a wrong name.
+// Blobs is what a place to keep them provides: BlobDir a directory here, S3Blobs a bucket.
 import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, type Dirent } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
@@ -18,19 +19,33 @@ export interface TreeListing {
 /** Per-process memo of the files already stored: an unchanged file (same size, mtime, inode) is not copied again. */
 export type StoredFiles = Map<string, { size: number; mtimeMs: number; ino: number; hash: string }>;
 
+export interface Blobs {
+  /** Copies `file` into the store and returns the hash of what was copied. */
+  put(file: string): Promise<string>;
+  has(hash: string): Promise<boolean>;
+  /** Writes the blob to `dest`; false when the store does not have it. */
+  get(hash: string, dest: string): Promise<boolean>;
+}
 
-export class BlobDir {
+/** Copies `file` to `tmp` and hashes the copy (the file may still be growing). */
+export async function snapshot(file: string, tmp: string): Promise<string> {
+  mkdirSync(dirname(tmp), { recursive: true });
+  copyFileSync(file, tmp);
+  return hashFile(tmp);
+}
+
+export class BlobDir implements Blobs {
   constructor(readonly root: string) {}
 
   path = (hash: string) => join(this.root, 'blobs', 'sha256', hash.slice(0, 2), hash);
-  has = (hash: string) => existsSync(this.path(hash));
 
-  /** Copies `file` into the store and returns the hash of what was copied. */
+  async has(hash: string): Promise<boolean> {
+    return existsSync(this.path(hash));
+  }
+
   async put(file: string): Promise<string> {
     const tmp = join(this.root, 'tmp', randomBytes(8).toString('hex'));
-    mkdirSync(dirname(tmp), { recursive: true });
-    copyFileSync(file, tmp);
-    const hash = await hashFile(tmp);
+    const hash = await snapshot(file, tmp);
     const dest = this.path(hash);
     if (existsSync(dest)) rmSync(tmp);
     else {
@@ -40,59 +55,69 @@ export class BlobDir {
     return hash;
   }
 
-  /** Stores every file under `dir` (its top-level manifest.json aside: that is the entry's, not the step's). */
-  async storeTree(dir: string, memo: StoredFiles = new Map()): Promise<TreeListing> {
-    const listing: TreeListing = { files: {}, dirs: [] };
-    const walk = async (rel: string): Promise<void> => {
-      let entries: Dirent[];
-      try {
-        entries = readdirSync(join(dir, rel), { withFileTypes: true });
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT' && rel) return;
-        throw err;
-      }
-      for (const d of entries) {
-        const r = rel ? `${rel}/${d.name}` : d.name;
-        if ((!rel && d.name === 'manifest.json') || ATOMIC_TEMP.test(d.name)) continue;
-        if (d.isDirectory()) {
-          listing.dirs.push(r);
-          await walk(r);
-          continue;
-        }
-        const path = join(dir, r);
-        try {
-          const st = statSync(path);
-          const known = memo.get(path);
-          const unchanged = known && known.size === st.size && known.mtimeMs === st.mtimeMs && known.ino === st.ino && this.has(known.hash);
-          const hash = unchanged ? known.hash : await this.put(path);
-          memo.set(path, { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, hash });
-          listing.files[r] = hash;
-        } catch (err) {
-          // Removed while a running step is being saved (an old checkpoint pruned): not part of it.
-          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-        }
-      }
-    };
-    await walk('');
-    return listing;
+  async get(hash: string, dest: string): Promise<boolean> {
+    try {
+      copyFileSync(this.path(hash), dest);
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      return false;
+    }
   }
+}
 
-  /** True when every blob of the listing is in the store. */
-  complete = (listing: TreeListing) => Object.values(listing.files).every(this.has);
-
-  /** Writes the listing's tree into the new directory `dest`; false (and nothing left) when a blob is missing. */
-  fetchTree(listing: TreeListing, dest: string): boolean {
-    mkdirSync(dest, { recursive: true });
-    for (const d of listing.dirs) mkdirSync(join(dest, d), { recursive: true });
-    for (const [rel, hash] of Object.entries(listing.files)) {
+/** Stores every file under `dir` (its top-level manifest.json aside: that is the entry's, not the step's). */
+export async function storeTree(blobs: Blobs, dir: string, memo: StoredFiles = new Map()): Promise<TreeListing> {
+  const listing: TreeListing = { files: {}, dirs: [] };
+  const walk = async (rel: string): Promise<void> => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(join(dir, rel), { withFileTypes: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT' && rel) return;
+      throw err;
+    }
+    for (const d of entries) {
+      const r = rel ? `${rel}/${d.name}` : d.name;
+      if ((!rel && d.name === 'manifest.json') || ATOMIC_TEMP.test(d.name)) continue;
+      if (d.isDirectory()) {
+        listing.dirs.push(r);
+        await walk(r);
+        continue;
+      }
+      const path = join(dir, r);
       try {
-        copyFileSync(this.path(hash), join(dest, rel));
+        const st = statSync(path);
+        const known = memo.get(path);
+        const unchanged = known && known.size === st.size && known.mtimeMs === st.mtimeMs && known.ino === st.ino && (await blobs.has(known.hash));
+        const hash = unchanged ? known.hash : await blobs.put(path);
+        memo.set(path, { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, hash });
+        listing.files[r] = hash;
       } catch (err) {
+        // Removed while a running step is being saved (an old checkpoint pruned): not part of it.
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-        rmSync(dest, { recursive: true, force: true });
-        return false;
       }
     }
-    return true;
+  };
+  await walk('');
+  return listing;
+}
+
+/** True when every blob of the listing is in the store. */
+export async function complete(blobs: Blobs, listing: TreeListing): Promise<boolean> {
+  for (const hash of new Set(Object.values(listing.files))) if (!(await blobs.has(hash))) return false;
+  return true;
+}
+
+/** Writes the listing's tree into the new directory `dest`; false (and nothing left) when a blob is missing. */
+export async function fetchTree(blobs: Blobs, listing: TreeListing, dest: string): Promise<boolean> {
+  mkdirSync(dest, { recursive: true });
+  for (const d of listing.dirs) mkdirSync(join(dest, d), { recursive: true });
+  for (const [rel, hash] of Object.entries(listing.files)) {
+    if (!(await blobs.get(hash, join(dest, rel)))) {
+      rmSync(dest, { recursive: true, force: true });
+      return false;
+    }
   }
+  return true;
 }

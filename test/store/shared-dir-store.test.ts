@@ -96,6 +96,8 @@ describe('shared-directory store', () => {
     expect(openStore(undefined, dir)).toBeInstanceOf(LocalStore);
     expect(openStore(`file://${dir}/shared`, join(dir, 'cache')).url).toBe(`file://${dir}/shared`);
     expect(openStore(join(dir, 'shared'), join(dir, 'cache'))).toBeInstanceOf(SharedDirStore);
-    expect(() => openStore('s3://voices/lj', dir)).toThrow(/S3 stores are not built in yet/);
+    expect(openStore('s3://voices/lj/', dir).url).toBe('s3://voices/lj');
+    expect(() => openStore('s3:///lj', dir)).toThrow(/no bucket/);
+    expect(() => openStore('gs://voices/lj', dir)).toThrow(/gs:\/\/voices\/lj: vcpipe reaches shared directories .* and S3 buckets/);
   });
 });
