@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import type { RunEvent } from '../../src/runner/events.ts';
 import { REPO, events, waitFor } from '../runner/cli-helpers.ts';
-import { writeTonePairs } from '../runner/tone-corpus.ts';
+import { toneText2MelPipeline, writeTonePairs } from '../runner/tone-corpus.ts';
 import { RedisServer } from './redis-server.ts';
 import { startWorker, stopWorkers, type WorkerProcess } from './workers.ts';
 
@@ -36,15 +36,7 @@ const STEPS = 200;
 function trainingProject(prefix: string): { dir: string; store: string } {
   const dir = mkdtempSync(join(tmpdir(), `vcpipe-bullmq-${prefix}-`));
   writeTonePairs(join(dir, 'recordings'), ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h']);
-  writeFileSync(join(dir, 'p.yaml'), `name: faults
-steps:
-  corpus: { kind: ljspeech, with: { root: recordings } }
-  features: { kind: preprocess, needs: [corpus], with: { config: tiny, workers: 1 } }
-  text2mel:
-    kind: train-text2mel
-    needs: [features]
-    with: { config: { base: tiny, e: 16, d: 16 }, steps: ${STEPS}, batch_size: 4, validation: 2, checkpoint_every: 5, log_every: 5 }
-`);
+  writeFileSync(join(dir, 'p.yaml'), toneText2MelPipeline('faults', { steps: STEPS, checkpoint_every: 5, log_every: 5 }));
   return { dir, store: join(dir, 'store') };
 }
 

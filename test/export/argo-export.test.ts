@@ -15,7 +15,7 @@ import { SharedDirStore } from '../../src/store/shared-dir-store.ts';
 import { hashFileSync } from '../../src/util/hash.ts';
 import type { StoreJob } from '../../src/runner/store-job.ts';
 import { REPO, vcpipe } from '../runner/cli-helpers.ts';
-import { writeTonePairs } from '../runner/tone-corpus.ts';
+import { toneText2MelPipeline, writeTonePairs } from '../runner/tone-corpus.ts';
 
 interface Task { name: string; template: string; dependencies?: string[] }
 interface Template { name: string; dag?: { tasks: Task[] }; container?: { command: string[]; args: string[]; resources: { requests: Record<string, string>; limits: Record<string, string> } }; retryStrategy?: unknown }
@@ -60,17 +60,7 @@ function entryContent(dir: string): Record<string, string> {
   return out;
 }
 
-const TINY = `name: tiny
-timeout: 3600
-steps:
-  corpus: { kind: ljspeech, with: { root: recordings } }
-  features: { kind: preprocess, needs: [corpus], with: { config: tiny, workers: 1 } }
-  text2mel:
-    kind: train-text2mel
-    needs: [features]
-    resources: { cpu: 1 }
-    with: { config: { base: tiny, e: 16, d: 16 }, steps: 3, batch_size: 4, validation: 2, checkpoint_every: 3, log_every: 3 }
-`;
+const TINY = toneText2MelPipeline('tiny', { steps: 3, checkpoint_every: 3, log_every: 3 }, { header: 'timeout: 3600', text2melExtra: 'resources: { cpu: 1 }' });
 
 describe('vcpipe export argo', { timeout: 240_000 }, () => {
   it('compiles pipelines/lj.yaml for an S3 store: valid, the plan\'s DAG, GPU limits, retries for training', async () => {

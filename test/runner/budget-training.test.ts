@@ -5,17 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { events, vcpipe } from './cli-helpers.ts';
-import { writeTonePairs } from './tone-corpus.ts';
+import { toneText2MelPipeline, writeTonePairs } from './tone-corpus.ts';
 
-const PIPELINE = `name: budget
-steps:
-  corpus: { kind: ljspeech, with: { root: recordings } }
-  features: { kind: preprocess, needs: [corpus], with: { config: tiny, workers: 1 } }
-  text2mel:
-    kind: train-text2mel
-    needs: [features]
-    with: { config: { base: tiny, e: 16, d: 16 }, steps: 3, batch_size: 4, validation: 2, checkpoint_every: 3, log_every: 3 }
-`;
+const PIPELINE = toneText2MelPipeline('budget', { steps: 3, checkpoint_every: 3, log_every: 3 });
 
 describe('raising a training budget', { timeout: 180_000 }, () => {
   it('resumes from the published checkpoint instead of starting again', async () => {

@@ -8,17 +8,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { SNAPSHOT_REFRESH_MS, type RunSnapshot } from '../../src/runner/run-snapshot.ts';
 import { vcpipe, waitFor } from './cli-helpers.ts';
-import { writeTonePairs } from './tone-corpus.ts';
+import { toneText2MelPipeline, writeTonePairs } from './tone-corpus.ts';
 
-const PIPELINE = `name: live
-steps:
-  corpus: { kind: ljspeech, with: { root: recordings } }
-  features: { kind: preprocess, needs: [corpus], with: { config: tiny, workers: 1 } }
-  text2mel:
-    kind: train-text2mel
-    needs: [features]
-    with: { config: { base: tiny, e: 16, d: 16 }, steps: 100000, batch_size: 4, validation: 2, checkpoint_every: 100000, log_every: 5, plot_every: 100000 }
-`;
+const PIPELINE = toneText2MelPipeline('live', { steps: 100000, checkpoint_every: 100000, log_every: 5, plot_every: 100000 });
 
 describe('vcpipe status during a run', { timeout: 180_000 }, () => {
   it('shows the running step\'s progress, rate and metrics, refreshed every few seconds', async () => {

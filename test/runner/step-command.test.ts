@@ -14,7 +14,7 @@ import { storeJobOf, type StoreJob } from '../../src/runner/store-job.ts';
 import { SharedDirStore } from '../../src/store/shared-dir-store.ts';
 import { hashFileSync } from '../../src/util/hash.ts';
 import { REPO, events, fixture, vcpipe, waitFor } from './cli-helpers.ts';
-import { writeTonePairs } from './tone-corpus.ts';
+import { toneText2MelPipeline, writeTonePairs } from './tone-corpus.ts';
 
 async function jobsOf(dir: string, file: string): Promise<Record<string, StoreJob>> {
   const plan = await planPipeline(await loadPipeline(join(dir, file), []), new CacheLayout(join(dir, 'plan-cache')));
@@ -87,15 +87,7 @@ writeFileSync('out.txt', String(process.pid));
   it('saves checkpoints to the store: after SIGTERM or kill -9, a retry on another machine resumes exactly', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vcpipe-step-train-'));
     writeTonePairs(join(dir, 'recordings'), ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h']);
-    writeFileSync(join(dir, 'p.yaml'), `name: steps
-steps:
-  corpus: { kind: ljspeech, with: { root: recordings } }
-  features: { kind: preprocess, needs: [corpus], with: { config: tiny, workers: 1 } }
-  text2mel:
-    kind: train-text2mel
-    needs: [features]
-    with: { config: { base: tiny, e: 16, d: 16 }, steps: 400, batch_size: 4, validation: 2, checkpoint_every: 5, log_every: 5 }
-`);
+    writeFileSync(join(dir, 'p.yaml'), toneText2MelPipeline('steps', { steps: 400, checkpoint_every: 5, log_every: 5 }));
     const root = join(dir, 'store');
     const store = `file://${root}`;
     const jobs = await jobsOf(dir, 'p.yaml');

@@ -19,7 +19,7 @@ import { S3Store, s3ClientFromEnv } from '../../src/store/s3-store.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { UserError } from '../../src/errors.ts';
 import { REPO, events, fixture, vcpipe } from '../runner/cli-helpers.ts';
-import { writeTonePairs } from '../runner/tone-corpus.ts';
+import { toneText2MelPipeline, writeTonePairs } from '../runner/tone-corpus.ts';
 
 let server: S3rver;
 const saved = { ...process.env };
@@ -178,15 +178,7 @@ describe('S3 store', { timeout: 60_000 }, () => {
   it('vcpipe step: a training step stopped by SIGTERM saves its checkpoints to the bucket; another machine resumes there', { timeout: 180_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vcpipe-s3-train-'));
     writeTonePairs(join(dir, 'recordings'), ['a', 'b', 'c', 'd', 'e', 'f']);
-    writeFileSync(join(dir, 'p.yaml'), `name: steps
-steps:
-  corpus: { kind: ljspeech, with: { root: recordings } }
-  features: { kind: preprocess, needs: [corpus], with: { config: tiny, workers: 1 } }
-  text2mel:
-    kind: train-text2mel
-    needs: [features]
-    with: { config: { base: tiny, e: 16, d: 16 }, steps: 200, batch_size: 4, validation: 2, checkpoint_every: 5, log_every: 5 }
-`);
+    writeFileSync(join(dir, 'p.yaml'), toneText2MelPipeline('steps', { steps: 200, checkpoint_every: 5, log_every: 5 }));
     const plan = await planPipeline(await loadPipeline(join(dir, 'p.yaml'), []), new CacheLayout(join(dir, 'plan-cache')));
     const train = storeJobOf(plan, 'text2mel');
     const prefix = `train-${Date.now()}`;
