@@ -11,7 +11,7 @@ const secs = (s: number) => (s < 90 ? `${s.toFixed(1)}s` : `${(s / 60).toFixed(1
 export async function planCommand(o: CliOptions): Promise<number> {
   const p = await loadPipeline(o.file!, o.overrides);
   const local = await planPipeline(p, new CacheLayout(o.cacheDir), { only: o.only, from: o.from, force: o.force }, { warmStart: o.warmStart });
-  const store = storeOf(o, p);
+  const store = await storeOf(o, p);
   const plan = store ? await withStoredSteps(local, store, o.force) : local;
   if (o.json) {
     for (const { build, start, resources, ...view } of plan.steps) o.out(JSON.stringify({ ...view, key: build.key, start }));

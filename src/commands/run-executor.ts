@@ -21,7 +21,7 @@ export interface RunPlace {
 const SUBMITTED = 1000;
 
 /** The store of --store or the executor: block; undefined: the local cache folder alone. */
-export function storeOf(o: CliOptions, pipeline: Pipeline): Store | undefined {
+export async function storeOf(o: CliOptions, pipeline: Pipeline): Promise<Store | undefined> {
   const block = pipeline.executor?.store;
   // A store path in the pipeline file is relative to the file; on the command line, to the current directory.
   const fromFile = block && !block.includes('://') && !isAbsolute(block) ? resolve(pipeline.projectDir, block) : block;
@@ -33,7 +33,7 @@ export async function runPlaceOf(o: CliOptions, pipeline: Pipeline): Promise<Run
   const block = pipeline.executor;
   const type = o.executor ?? block?.type ?? 'local';
   if (type !== 'local' && type !== 'bullmq') throw new UserError(`--executor ${type}: expected local or bullmq`);
-  const store = storeOf(o, pipeline);
+  const store = await storeOf(o, pipeline);
   if (type === 'local') return { store };
   const redis = o.redis ?? block?.redis;
   if (!redis) throw new UserError('--executor bullmq needs --redis URL (or executor.redis in the pipeline file)');

@@ -21,7 +21,7 @@ export async function stepCommand(o: CliOptions): Promise<number> {
   if (!(saveEvery > 0)) throw new UserError(`step: --save-every must be a number of seconds > 0, got '${o.saveEvery}'`);
   const job = parseStoreJob(o.job!, o.key!);
   if (job.name !== name) throw new UserError(`step: the job is for step '${job.name}', not '${name}'`);
-  const store = openStore(o.store, o.cacheDir);
+  const store = await openStore(o.store, o.cacheDir);
   const reporter = o.json ? createJsonReporter() : createPlainReporter();
   const stop = new StopRequests();
   const offSigint = stop.onSigint();

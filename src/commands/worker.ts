@@ -31,7 +31,7 @@ export async function workerCommand(o: CliOptions): Promise<number> {
   const reporter = o.json ? createJsonReporter() : createPlainReporter();
   const pool = new StepWorkerPool({
     redis: o.redis,
-    store: openStore(o.store, o.cacheDir),
+    store: await openStore(o.store, o.cacheDir),
     name: o.name ?? `${hostname()}/${process.pid}`,
     slots,
     lockMs: seconds('--lock', o.lock, 30),

@@ -145,7 +145,7 @@ describe('S3 store', { timeout: 60_000 }, () => {
 
   it('a missing bucket or an unreachable endpoint is a one-line user error naming the store', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vcpipe-s3-bad-'));
-    const noBucket = openStore('s3://no-such-bucket/x', dir).lookup('k');
+    const noBucket = (await openStore('s3://no-such-bucket/x', dir)).lookup('k');
     await expect(noBucket).rejects.toBeInstanceOf(UserError);
     await expect(noBucket).rejects.toThrow(/^store s3:\/\/no-such-bucket\/x \(at http:\/\/127\.0\.0\.1:\d+\): GetObject x\/entries\/k\/manifest\.json: NoSuchBucket: /);
     const closed = new S3Store(s3ClientFromEnv({ ...process.env, VCPIPE_S3_ENDPOINT: 'http://127.0.0.1:1' }), 'voices', 'x', dir).fetch('k');
@@ -171,7 +171,7 @@ describe('S3 store', { timeout: 60_000 }, () => {
     // Machine b runs the next step on source's output, fetched from the bucket.
     const upper = await step('upper', 'b');
     expect(upper.exitCode, upper.all).toBe(0);
-    const reader = openStore(store, join(dir, 'c'));
+    const reader = await openStore(store, join(dir, 'c'));
     expect(readFileSync(join((await reader.fetch(job('upper').record.key))!, 'out.txt'), 'utf8')).toBe('words|hello');
   });
 
@@ -219,7 +219,7 @@ describe('S3 store', { timeout: 60_000 }, () => {
     const logs = events(rb.stdout).flatMap((e) => (e.type === 'log' ? [e.message] : []));
     const resumed = logs.map((l) => /^resumed from checkpoints\/step-\d+ \(step (\d+)\)$/.exec(l)).find(Boolean);
     expect(Number(resumed?.[1]), logs.join('\n')).toBe(afterA);
-    const entry = (await openStore(store, join(dir, 'c')).fetch(train.record.key))!;
+    const entry = (await (await openStore(store, join(dir, 'c'))).fetch(train.record.key))!;
     expect(JSON.parse(readFileSync(join(entry, 'model.json'), 'utf8')).step).toBe(200);
     expect(await saved()).toBe(0);
   });

@@ -91,13 +91,13 @@ describe('shared-directory store', () => {
     expect(readdirSync(await b.prepareWork('k3', 'fresh'))).toEqual([]);
   });
 
-  it('opens stores by URL', () => {
+  it('opens stores by URL', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vcpipe-store-url-'));
-    expect(openStore(undefined, dir)).toBeInstanceOf(LocalStore);
-    expect(openStore(`file://${dir}/shared`, join(dir, 'cache')).url).toBe(`file://${dir}/shared`);
-    expect(openStore(join(dir, 'shared'), join(dir, 'cache'))).toBeInstanceOf(SharedDirStore);
-    expect(openStore('s3://voices/lj/', dir).url).toBe('s3://voices/lj');
-    expect(() => openStore('s3:///lj', dir)).toThrow(/no bucket/);
-    expect(() => openStore('gs://voices/lj', dir)).toThrow(/gs:\/\/voices\/lj: vcpipe reaches shared directories .* and S3 buckets/);
+    expect(await openStore(undefined, dir)).toBeInstanceOf(LocalStore);
+    expect((await openStore(`file://${dir}/shared`, join(dir, 'cache'))).url).toBe(`file://${dir}/shared`);
+    expect(await openStore(join(dir, 'shared'), join(dir, 'cache'))).toBeInstanceOf(SharedDirStore);
+    expect((await openStore('s3://voices/lj/', dir)).url).toBe('s3://voices/lj');
+    await expect(openStore('s3:///lj', dir)).rejects.toThrow(/no bucket/);
+    await expect(openStore('gs://voices/lj', dir)).rejects.toThrow(/gs:\/\/voices\/lj: vcpipe reaches shared directories .* and S3 buckets/);
   });
 });
