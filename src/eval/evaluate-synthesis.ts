@@ -33,13 +33,22 @@ export interface EvaluateParams {
   /** Clips of each speaker corpus used for its profile. */
   speaker_clips?: number;
   recognizer?: 'pocketsphinx' | 'none';
+  /**
+   * Also score the teacher's recordings (reference) taken through the trained networks part of the
+   * way (stage-probe.ts): teacher-forced Text2Mel → SSRN, and the true mel → SSRN. Needs
+   * reference, text2mel and ssrn.
+   */
+  stages?: boolean;
+  /** The train-text2mel and train-ssrn steps the synthesis spoke with (in needs), for `stages`. */
+  text2mel?: string;
+  ssrn?: string;
 }
 
 /** Sentences compare equal when they read the same words. */
 const key = (text: string) => text.toLowerCase().replace(/[^a-z']+/g, ' ').trim();
 
 /** What the work reads of the `evaluate` step's context. */
-export type EvaluateContext = WorkContext & { params: EvaluateParams; inputs: Record<string, string>; outDir: string };
+export type EvaluateContext = WorkContext & { params: EvaluateParams; inputs: Record<string, string>; outDir: string; backend: string };
 
 function inputOf(ctx: EvaluateContext, param: keyof EvaluateParams): string {
   const step = ctx.params[param] as string;
@@ -100,6 +109,12 @@ export async function evaluateSynthesis(ctx: EvaluateContext): Promise<void> {
       ctx.metric('reference_wer', summary.reference_wer as number);
     }
     ctx.progress(2, 2, 'sets');
+    if (withRef.length) {
+      const f0 = async (paths: string[]) => (await voiceProfile(paths)).medianF0;
+      summary.median_f0 = await f0(wavs);
+      summary.reference_median_f0 = await f0(withRef.map((x) => x.r.audio));
+    }
+    if (p.stages) Object.assign(summary, await scoreStages(ctx, withRef.map((x) => ({ text: rows[x.i].text, audio: x.r.audio }))));
   }
 
   const mean = (f: (r: (typeof rows)[number]) => number) => rows.reduce((a, r) => a + f(r), 0) / rows.length;
@@ -136,6 +151,24 @@ export async function evaluateSynthesis(ctx: EvaluateContext): Promise<void> {
       (summary.reference_wer !== undefined ? ` (teacher ${fmt(summary.reference_wer as number)})` : '') +
       (similarity ? `, ${similarity.closerToTarget ? 'closer to target' : 'not closer to target'}` : ''),
   );
+}
+
+/** WER and median F0 of the teacher's recordings through part of the voice (stage-probe.ts). */
+async function scoreStages(ctx: EvaluateContext, references: { text: string; audio: string }[]): Promise<Record<string, number>> {
+  const p = ctx.params;
+  if (!p.reference || !p.text2mel || !p.ssrn) throw new UserError('evaluate: stages: true needs reference, text2mel and ssrn');
+  const { probeStages } = await import('./stage-probe.ts');
+  const { selectBackend } = await import('../models/backend.ts');
+  await selectBackend(ctx.backend, ctx.log);
+  const stages = await probeStages({ text2melDir: inputOf(ctx, 'text2mel'), ssrnDir: inputOf(ctx, 'ssrn'), which: 'latest', references, outDir: join(ctx.outDir, 'stages') });
+  const out: Record<string, number> = {};
+  for (const [name, paths] of [['teacher_forced', stages.teacherForced], ['true_mel', stages.trueMel]] as const) {
+    const hyps = await recognize(paths);
+    out[`${name}_wer`] = corpusWer(references.map((r, i) => ({ reference: r.text, hypothesis: hyps[i] })));
+    out[`${name}_median_f0`] = (await voiceProfile(paths)).medianF0;
+    ctx.metric(`${name}_wer`, out[`${name}_wer`]);
+  }
+  return out;
 }
 
 function markdown(

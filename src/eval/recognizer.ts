@@ -1,8 +1,9 @@
 // Offline speech recognition with Debian's pocketsphinx (US English model), used to score
-// intelligibility. One pocketsphinx_batch call per set of files, so the model loads once.
+// intelligibility. pocketsphinx_batch decodes on one core: a set of files is split into one
+// batch per core (each loads the model once, ~1 s), run side by side.
 import { existsSync, mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { execa } from 'execa';
 import { readWav, mixToMono, writeWav } from '../audio/wav.ts';
 import { resample } from '../audio/resample.ts';
@@ -25,6 +26,9 @@ export async function recognizerMissing(): Promise<string | null> {
   return null;
 }
 
+/** Files per batch at least: below this the model's load time outweighs a second core. */
+const MIN_BATCH = 8;
+
 /** Transcribes each WAV (any rate, any channels); returns lower-case hypotheses in order. */
 export async function recognize(wavPaths: string[]): Promise<string[]> {
   if (wavPaths.length === 0) return [];
@@ -36,21 +40,30 @@ export async function recognize(wavPaths: string[]): Promise<string[]> {
       const mono16k = await resample(mixToMono(wav.channels), wav.sampleRate, RECOGNIZER_RATE);
       writeWav(join(dir, `${ids[i]}.wav`), [mono16k], RECOGNIZER_RATE, 'pcm16');
     }
-    writeFileSync(join(dir, 'ctl'), ids.join('\n') + '\n');
-    const hypPath = join(dir, 'hyp.txt');
-    await execa(BATCH, [
-      '-adcin', 'yes', '-cepdir', dir, '-cepext', '.wav', '-ctl', join(dir, 'ctl'),
-      '-hmm', join(MODEL_DIR, 'en-us'), '-lm', join(MODEL_DIR, 'en-us.lm.bin'),
-      '-dict', join(MODEL_DIR, 'cmudict-en-us.dict'), '-hyp', hypPath, '-logfn', '/dev/null',
-    ]);
-    // Each line: "words words (uttid score)"; an empty hypothesis is "(uttid score)".
-    const byId = new Map<string, string>();
-    for (const line of readFileSync(hypPath, 'utf8').split('\n')) {
-      const m = /^(.*?)\s*\((u\d{5})\s+-?\d+\)\s*$/.exec(line);
-      if (m) byId.set(m[2], m[1].trim());
-    }
+    const batches = Math.max(1, Math.min(availableParallelism(), Math.floor(ids.length / MIN_BATCH)));
+    const hyps = await Promise.all(Array.from({ length: batches }, (_, b) => decode(dir, ids.filter((_, i) => i % batches === b), `b${b}`)));
+    const byId = new Map(hyps.flatMap((m) => [...m]));
     return ids.map((id) => byId.get(id) ?? '');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** One pocketsphinx_batch run over `ids` (WAVs in `dir`): uttid → hypothesis. */
+async function decode(dir: string, ids: string[], name: string): Promise<Map<string, string>> {
+  const ctl = join(dir, `${name}.ctl`);
+  const hypPath = join(dir, `${name}.hyp`);
+  writeFileSync(ctl, ids.join('\n') + '\n');
+  await execa(BATCH, [
+    '-adcin', 'yes', '-cepdir', dir, '-cepext', '.wav', '-ctl', ctl,
+    '-hmm', join(MODEL_DIR, 'en-us'), '-lm', join(MODEL_DIR, 'en-us.lm.bin'),
+    '-dict', join(MODEL_DIR, 'cmudict-en-us.dict'), '-hyp', hypPath, '-logfn', '/dev/null',
+  ]);
+  // Each line: "words words (uttid score)"; an empty hypothesis is "(uttid score)".
+  const byId = new Map<string, string>();
+  for (const line of readFileSync(hypPath, 'utf8').split('\n')) {
+    const m = /^(.*?)\s*\((u\d{5})\s+-?\d+\)\s*$/.exec(line);
+    if (m) byId.set(m[2], m[1].trim());
+  }
+  return byId;
 }

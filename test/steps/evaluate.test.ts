@@ -6,6 +6,7 @@ import { join, basename } from 'node:path';
 import { speechCorpus } from '../../src/steps/speech-corpus.ts';
 import { evaluateStep } from '../../src/steps/evaluate.ts';
 import { readCorpus } from '../../src/data/corpus-manifest.ts';
+import { readWav } from '../../src/audio/wav.ts';
 import { makeContext, makeTempDir } from '../helpers/make-context.ts';
 
 const SENTENCES = [
@@ -105,5 +106,46 @@ describe('evaluate step', () => {
   it('refuses a synthesis step that is not among its inputs', async () => {
     const ctx = makeContext({ synthesis: 'speak' }, { inputs: {} });
     await expect(evaluateStep.run(ctx)).rejects.toThrow(/synthesis 'speak' must also be listed in needs/);
+  });
+});
+
+describe('evaluate step: stages', () => {
+  it("takes the teacher's recordings through the trained networks: teacher-forced Text2Mel and true mel, each scored", async () => {
+    const { makeTinyVoice } = await import('../voice/tiny-voice.ts');
+    const voice = await makeTinyVoice();
+    const root = makeTempDir();
+    const teacher = await corpus(root, 'rms', 'rms', join(root, 'cache'), SENTENCES.slice(0, 2));
+    const synth = synthesisFrom(teacher, root);
+    const t2m = join(voice.cache, 'entries', 't2m');
+    const ssrn = join(voice.cache, 'entries', 'ssrn');
+    const ctx = makeContext(
+      { synthesis: 'speak', reference: 'teacher', stages: true, text2mel: 'text2mel', ssrn: 'ssrn' },
+      { inputs: { speak: synth, teacher, text2mel: t2m, ssrn }, backend: 'wasm' },
+    );
+    await evaluateStep.run(ctx);
+    const { summary } = JSON.parse(readFileSync(join(ctx.outDir, 'evaluation.json'), 'utf8'));
+    // Two steps of training speak no words: both stages are judged, and judged unintelligible.
+    for (const k of ['teacher_forced_wer', 'true_mel_wer']) expect(summary[k]).toBeGreaterThan(0.5);
+    expect(summary.reference_median_f0).toBeGreaterThan(70);
+    expect(summary.median_f0).toBeCloseTo(summary.reference_median_f0, 5); // the "synthesis" is the teacher's audio
+    // One WAV per teacher clip and stage, as long as the teacher's (trimmed) clip: the teacher's own frames were used.
+    const seconds = (path: string) => {
+      const w = readWav(path);
+      return w.channels[0].length / w.sampleRate;
+    };
+    const clips = readCorpus(teacher).utterances;
+    for (const stage of ['true-mel', 'teacher-forced']) {
+      const wavs = clips.map((_, i) => join(ctx.outDir, 'stages', stage, `${String(i + 1).padStart(3, '0')}.wav`));
+      wavs.forEach((w, i) => expect(seconds(w)).toBeGreaterThan(0.5 * clips[i].duration));
+      wavs.forEach((w, i) => expect(seconds(w)).toBeLessThan(1.05 * clips[i].duration));
+    }
+    expect(ctx.metrics.map((m) => m.name)).toEqual(expect.arrayContaining(['teacher_forced_wer', 'true_mel_wer']));
+  });
+
+  it('refuses stages without the networks to take the recordings through', async () => {
+    const root = makeTempDir();
+    const teacher = await corpus(root, 'rms', 'rms', join(root, 'cache'), SENTENCES.slice(0, 1));
+    const ctx = makeContext({ synthesis: 'speak', reference: 'teacher', stages: true }, { inputs: { speak: synthesisFrom(teacher, root), teacher } });
+    await expect(evaluateStep.run(ctx)).rejects.toThrow(/stages: true needs reference, text2mel and ssrn/);
   });
 });

@@ -1,0 +1,78 @@
+// Which stage of a voice loses what (issue 16: exposure bias, the SSRN's ceiling, the voice's
+// pitch): the teacher's own recordings of the judged sentences go through the trained networks
+// part of the way, so each stage can be scored like the free-running voice.
+// - true mel: the teacher's reduced mel → SSRN → Griffin-Lim (what the vocoder alone loses);
+// - teacher-forced: Text2Mel fed the teacher's mel frames (shifted by one, as in training,
+//   docs/design.md §4.1) → its predicted mel → SSRN → Griffin-Lim (what the Text2Mel loses when
+//   its input is right; the gap to the free-running voice is exposure bias).
+// WAVs go to <outDir>/true-mel/ and <outDir>/teacher-forced/, one per reference, in order.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { tf } from '../models/backend.ts';
+import { INFERENCE } from '../models/layers.ts';
+import { computeFeatures } from '../audio/features.ts';
+import { mixToMono, readWav, writeWav } from '../audio/wav.ts';
+import { resample } from '../audio/resample.ts';
+import { encodeText } from '../text/front-end.ts';
+import { loadVoice, type CheckpointChoice } from '../synthesis/load-voice.ts';
+import { chooseVocoder } from '../synthesis/vocoders/registry.ts';
+
+export interface StageProbeOptions {
+  text2melDir: string;
+  ssrnDir: string;
+  which: CheckpointChoice;
+  ssrnWhich?: CheckpointChoice;
+  /** The teacher's recordings and what they say. */
+  references: { text: string; audio: string }[];
+  outDir: string;
+  griffinLimIters?: number;
+  power?: number;
+}
+
+export interface StageWavs {
+  trueMel: string[];
+  teacherForced: string[];
+}
+
+/** S: the mel frames shifted right by one, a zero frame first (the decoder's input in training). */
+function shiftedInput(mel: Float32Array, frames: number, nMels: number): Float32Array {
+  const s = new Float32Array(frames * nMels);
+  s.set(mel.subarray(0, (frames - 1) * nMels), nMels);
+  return s;
+}
+
+export async function probeStages(o: StageProbeOptions): Promise<StageWavs> {
+  const voice = loadVoice(o.text2melDir, o.which);
+  const cfg = voice.features;
+  const vocode = (await chooseVocoder('griffin-lim-ssrn', true)).load({
+    features: cfg, text2melDir: o.text2melDir, ssrnDir: o.ssrnDir, ssrnWhich: o.ssrnWhich ?? o.which,
+    griffinLimIters: o.griffinLimIters, power: o.power,
+  });
+  const out: StageWavs = { trueMel: [], teacherForced: [] };
+  for (const d of ['true-mel', 'teacher-forced']) mkdirSync(join(o.outDir, d), { recursive: true });
+  try {
+    const { maxN, maxT, nMels } = voice.text2mel.config;
+    for (const [i, ref] of o.references.entries()) {
+      const wav = readWav(ref.audio);
+      const samples = await resample(mixToMono(wav.channels), wav.sampleRate, cfg.sample_rate);
+      const feats = computeFeatures(samples, cfg.sample_rate, cfg);
+      const frames = Math.min(feats.frames, maxT);
+      const mel = feats.mel.subarray(0, frames * nMels);
+      const ids = encodeText(cfg.text, ref.text).ids.slice(0, maxN);
+      const predicted = tf.tidy(() => {
+        const y = voice.text2mel.forward(tf.tensor2d([ids], [1, ids.length], 'int32'), tf.tensor3d(shiftedInput(mel, frames, nMels), [1, frames, nMels]), INFERENCE).mel;
+        return y.dataSync() as Float32Array;
+      });
+      const name = `${String(i + 1).padStart(3, '0')}.wav`;
+      for (const [stage, m, list] of [['true-mel', mel, out.trueMel], ['teacher-forced', predicted, out.teacherForced]] as const) {
+        const path = join(o.outDir, stage, name);
+        writeWav(path, [vocode.melToWave(m, frames)], cfg.sample_rate);
+        list.push(path);
+      }
+    }
+  } finally {
+    vocode.dispose();
+    voice.dispose();
+  }
+  return out;
+}
