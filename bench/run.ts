@@ -15,6 +15,7 @@ export interface BenchResult {
 }
 
 const BENCHES: Record<string, () => Promise<{ bench(): Promise<BenchResult> }>> = {
+  'batch-width': () => import('./batch-width-bench.ts'),
   distributed: () => import('./distributed-bench.ts'),
   plan: () => import('./plan-bench.ts'),
   preprocess: () => import('./preprocess-bench.ts'),

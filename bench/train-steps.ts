@@ -30,28 +30,31 @@ export function timeSteps(step: () => void, steps = 5): { stepsPerS: number | nu
   return { stepsPerS: n / ((performance.now() - t0) / 1000), warmS: warm, note: `${n} timed steps` };
 }
 
-export function text2melStep(cfg: typeof TEXT2MEL_TINY): () => void {
+/** A batch's shape: utterances, text symbols, reduced frames. */
+export interface StepShape { b: number; n: number; t: number }
+
+export function text2melStep(cfg: typeof TEXT2MEL_TINY, { b, n, t }: StepShape = { b: B, n: N, t: T }): () => void {
   const model = new Text2Mel(cfg);
   const stepper = new Stepper(model.store.vars, new Adam());
-  const ids = tf.tensor2d(Int32Array.from({ length: B * N }, (_, i) => 2 + (i % 30)), [B, N], 'int32');
-  const mel = tf.randomUniform([B, T, cfg.nMels], 0, 1, 'float32', 1) as tf.Tensor3D;
+  const ids = tf.tensor2d(Int32Array.from({ length: b * n }, (_, i) => 2 + (i % 30)), [b, n], 'int32');
+  const mel = tf.randomUniform([b, t, cfg.nMels], 0, 1, 'float32', 1) as tf.Tensor3D;
   let i = 0;
   return () => {
     const rng = new Rng(i++);
     stepper.step(() => {
       const o = model.forward(ids, mel, { training: true, rng });
       const l1 = l1Loss(o.mel, mel), bd = binaryDivergence(o.logits, mel);
-      const att = guidedAttentionLoss(o.alignment, Array(B).fill(N), Array(B).fill(T), cfg.g);
+      const att = guidedAttentionLoss(o.alignment, Array(b).fill(n), Array(b).fill(t), cfg.g);
       return { total: tf.addN([l1, bd, att]) as tf.Scalar, terms: {} };
     }, 1e-3);
   };
 }
 
-export function ssrnStep(cfg: typeof SSRN_TINY): () => void {
+export function ssrnStep(cfg: typeof SSRN_TINY, { b, t }: StepShape = { b: B, n: N, t: T }): () => void {
   const model = new Ssrn(cfg);
   const stepper = new Stepper(model.store.vars, new Adam());
-  const mel = tf.randomUniform([B, T, cfg.nMels], 0, 1, 'float32', 2) as tf.Tensor3D;
-  const mag = tf.randomUniform([B, 4 * T, cfg.fBins], 0, 1, 'float32', 3) as tf.Tensor3D;
+  const mel = tf.randomUniform([b, t, cfg.nMels], 0, 1, 'float32', 2) as tf.Tensor3D;
+  const mag = tf.randomUniform([b, 4 * t, cfg.fBins], 0, 1, 'float32', 3) as tf.Tensor3D;
   let i = 0;
   return () => {
     const rng = new Rng(i++);

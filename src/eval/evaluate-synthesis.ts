@@ -35,8 +35,8 @@ export interface EvaluateParams {
   recognizer?: 'pocketsphinx' | 'none';
   /**
    * Also score the teacher's recordings (reference) taken through the trained networks part of the
-   * way (stage-probe.ts): teacher-forced Text2Mel → SSRN, and the true mel → SSRN. Needs
-   * reference, text2mel and ssrn.
+   * way (stage-probe.ts): teacher-forced Text2Mel → SSRN, the true mel → SSRN, and the true
+   * magnitude → Griffin-Lim. Needs reference, text2mel and ssrn.
    */
   stages?: boolean;
   /** The train-text2mel and train-ssrn steps the synthesis spoke with (in needs), for `stages`. */
@@ -162,7 +162,7 @@ async function scoreStages(ctx: EvaluateContext, references: { text: string; aud
   await selectBackend(ctx.backend, ctx.log);
   const stages = await probeStages({ text2melDir: inputOf(ctx, 'text2mel'), ssrnDir: inputOf(ctx, 'ssrn'), which: 'latest', references, outDir: join(ctx.outDir, 'stages') });
   const out: Record<string, number> = {};
-  for (const [name, paths] of [['teacher_forced', stages.teacherForced], ['true_mel', stages.trueMel]] as const) {
+  for (const [name, paths] of [['teacher_forced', stages.teacherForced], ['true_mel', stages.trueMel], ['true_mag', stages.trueMag]] as const) {
     const hyps = await recognize(paths);
     out[`${name}_wer`] = corpusWer(references.map((r, i) => ({ reference: r.text, hypothesis: hyps[i] })));
     out[`${name}_median_f0`] = (await voiceProfile(paths)).medianF0;

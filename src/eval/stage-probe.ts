@@ -1,11 +1,12 @@
 // Which stage of a voice loses what (issue 16: exposure bias, the SSRN's ceiling, the voice's
 // pitch): the teacher's own recordings of the judged sentences go through the trained networks
 // part of the way, so each stage can be scored like the free-running voice.
+// - true magnitude: the teacher's linear magnitude → Griffin-Lim (what phase reconstruction loses);
 // - true mel: the teacher's reduced mel → SSRN → Griffin-Lim (what the vocoder alone loses);
 // - teacher-forced: Text2Mel fed the teacher's mel frames (shifted by one, as in training,
 //   docs/design.md §4.1) → its predicted mel → SSRN → Griffin-Lim (what the Text2Mel loses when
 //   its input is right; the gap to the free-running voice is exposure bias).
-// WAVs go to <outDir>/true-mel/ and <outDir>/teacher-forced/, one per reference, in order.
+// WAVs go to <outDir>/<stage>/, one per reference, in order.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { tf } from '../models/backend.ts';
@@ -16,6 +17,8 @@ import { resample } from '../audio/resample.ts';
 import { encodeText } from '../text/front-end.ts';
 import { loadVoice, type CheckpointChoice } from '../synthesis/load-voice.ts';
 import { chooseVocoder } from '../synthesis/vocoders/registry.ts';
+import { griffinLimSettings } from '../synthesis/vocoders/griffin-lim-settings.ts';
+import { magnitudeToWave } from '../audio/griffin-lim.ts';
 
 export interface StageProbeOptions {
   text2melDir: string;
@@ -30,6 +33,7 @@ export interface StageProbeOptions {
 }
 
 export interface StageWavs {
+  trueMag: string[];
   trueMel: string[];
   teacherForced: string[];
 }
@@ -44,12 +48,14 @@ function shiftedInput(mel: Float32Array, frames: number, nMels: number): Float32
 export async function probeStages(o: StageProbeOptions): Promise<StageWavs> {
   const voice = loadVoice(o.text2melDir, o.which);
   const cfg = voice.features;
-  const vocode = (await chooseVocoder('griffin-lim-ssrn', true)).load({
+  const setup = {
     features: cfg, text2melDir: o.text2melDir, ssrnDir: o.ssrnDir, ssrnWhich: o.ssrnWhich ?? o.which,
     griffinLimIters: o.griffinLimIters, power: o.power,
-  });
-  const out: StageWavs = { trueMel: [], teacherForced: [] };
-  for (const d of ['true-mel', 'teacher-forced']) mkdirSync(join(o.outDir, d), { recursive: true });
+  };
+  const vocode = (await chooseVocoder('griffin-lim-ssrn', true)).load(setup);
+  const gl = griffinLimSettings(setup);
+  const out: StageWavs = { trueMag: [], trueMel: [], teacherForced: [] };
+  for (const d of ['true-mag', 'true-mel', 'teacher-forced']) mkdirSync(join(o.outDir, d), { recursive: true });
   try {
     const { maxN, maxT, nMels } = voice.text2mel.config;
     for (const [i, ref] of o.references.entries()) {
@@ -64,9 +70,15 @@ export async function probeStages(o: StageProbeOptions): Promise<StageWavs> {
         return y.dataSync() as Float32Array;
       });
       const name = `${String(i + 1).padStart(3, '0')}.wav`;
-      for (const [stage, m, list] of [['true-mel', mel, out.trueMel], ['teacher-forced', predicted, out.teacherForced]] as const) {
+      const bins = cfg.n_fft / 2 + 1;
+      const waves: [string, string[], () => Float32Array][] = [
+        ['true-mag', out.trueMag, () => magnitudeToWave(feats.mag.subarray(0, frames * cfg.r * bins), frames, cfg, gl)],
+        ['true-mel', out.trueMel, () => vocode.melToWave(mel, frames)],
+        ['teacher-forced', out.teacherForced, () => vocode.melToWave(predicted, frames)],
+      ];
+      for (const [stage, list, wave] of waves) {
         const path = join(o.outDir, stage, name);
-        writeWav(path, [vocode.melToWave(m, frames)], cfg.sample_rate);
+        writeWav(path, [wave()], cfg.sample_rate);
         list.push(path);
       }
     }

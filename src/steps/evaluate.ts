@@ -16,7 +16,7 @@ const paramsSchema: JsonSchema = {
     base: { type: 'string', description: 'corpus step of the base speaker (cloning), with target' },
     speaker_clips: { type: 'integer', minimum: 1, default: 20, description: 'clips per speaker profile' },
     recognizer: { enum: ['pocketsphinx', 'none'], default: 'pocketsphinx', description: 'offline recogniser for WER' },
-    stages: { type: 'boolean', default: false, description: "also score the teacher's recordings through part of the voice: teacher-forced Text2Mel → SSRN (its gap to the free-running WER is exposure bias) and true mel → SSRN (the vocoder's ceiling); needs reference, text2mel and ssrn" },
+    stages: { type: 'boolean', default: false, description: "also score the teacher's recordings through part of the voice: teacher-forced Text2Mel → SSRN (its gap to the free-running WER is exposure bias), true mel → SSRN (the vocoder's ceiling) and true magnitude → Griffin-Lim; needs reference, text2mel and ssrn" },
     text2mel: { type: 'string', description: 'the train-text2mel step the synthesis spoke with (in needs), for stages' },
     ssrn: { type: 'string', description: 'the train-ssrn step the synthesis spoke with (in needs), for stages' },
   },

@@ -16,6 +16,7 @@ export const trainText2Mel: StepKind<TrainParams> = {
     const { text2melConfigFor } = await import('../training/model-config.ts');
     const { Text2MelTask } = await import('../training/text2mel-task.ts');
     const { trainLoop } = await import('../training/loop.ts');
+    const { PhaseMels } = await import('../training/phase-mels.ts');
     const setup = await setUpTraining(ctx, (f, path) => text2melConfigFor(ctx.params.config, f, path));
     const p = setup.params;
     if (p.guidedAttention === 'durations') {
@@ -24,7 +25,8 @@ export const trainText2Mel: StepKind<TrainParams> = {
       if (without) ctx.warn(`guided_attention: durations: ${without} of ${all.length} utterances have no phone durations (preprocess text: phones of a speech-corpus with phone_durations: true); they use the diagonal prior`);
     }
     const task = new Text2MelTask(setup.model.config, p.seed, {
-      guidedAttention: p.guidedAttention, guideWidth: p.guideWidth, decoderInput: { noise: p.decoderInputNoise, dropout: p.decoderInputDropout }, alignBy: p.alignBy, onNoAlignment: p.onNoAlignment, warn: (m) => ctx.warn(m),
+      guidedAttention: p.guidedAttention, guideWidth: p.guideWidth, decoderInput: { noise: p.decoderInputNoise, dropout: p.decoderInputDropout },
+      phaseMels: p.reductionPhase === 'random' ? new PhaseMels(setup.features) : undefined, alignBy: p.alignBy, onNoAlignment: p.onNoAlignment, warn: (m) => ctx.warn(m),
     });
     try {
       await trainLoop(ctx, task, setup.split, p, setup.features, 'lower batch_size, or use a smaller config (config: tiny)');

@@ -31,6 +31,7 @@ export interface TrainParams {
   guide_width?: number;
   decoder_input_noise?: number;
   decoder_input_dropout?: number;
+  reduction_phase?: 'first' | 'random';
   preview?: string[];
   preview_every?: number;
   preview_ssrn?: string;
@@ -58,6 +59,7 @@ export interface ResolvedTrainParams {
   guideWidth?: number;
   decoderInputNoise: number;
   decoderInputDropout: number;
+  reductionPhase: 'first' | 'random';
   preview: string[];
   previewEvery: number;
   previewSsrn?: string;
@@ -93,6 +95,7 @@ export function trainParamsSchema(network: 'text2mel' | 'ssrn'): JsonSchema {
     props.guide_width = { type: 'number', exclusiveMinimum: 0, description: 'guided_attention: durations — σ of the guide in symbols (default 2)' };
     props.decoder_input_noise = { type: 'number', minimum: 0, description: 'σ of Gaussian noise added to the teacher-forced decoder input frames in training (against exposure bias; default 0)' };
     props.decoder_input_dropout = { type: 'number', minimum: 0, exclusiveMaximum: 1, description: 'share of teacher-forced decoder input frames zeroed in training (against exposure bias; default 0)' };
+    props.reduction_phase = { enum: ['first', 'random'], description: 'which of the r full-rate frames each reduced mel frame is: the first (default, as the features store it) or, in training batches, a phase drawn per utterance (against exposure bias; built from the magnitudes)' };
     props.preview = { type: 'array', items: { type: 'string' }, description: 'sentences spoken at checkpoints (previews/step-N/*.wav), to hear the voice improving' };
     props.preview_every = posInt(`checkpoints between previews (default ${D.previewEvery}: every checkpoint)`);
     props.preview_ssrn = { type: 'string', description: 'a finished SSRN training step (in needs) for previews; default: the mel pseudo-inverse' };
@@ -126,6 +129,7 @@ export function resolveTrainParams(p: TrainParams, tiny: boolean): ResolvedTrain
     guideWidth: p.guide_width,
     decoderInputNoise: p.decoder_input_noise ?? 0,
     decoderInputDropout: p.decoder_input_dropout ?? 0,
+    reductionPhase: p.reduction_phase ?? 'first',
     preview: p.preview ?? [],
     previewEvery: p.preview_every ?? d.previewEvery,
     previewSsrn: p.preview_ssrn,

@@ -9,6 +9,7 @@ import { AlignmentWatchdog, type AlignmentWatchdogOptions } from './alignment-wa
 import { collateText2Mel, type Text2MelBatch } from './collate.ts';
 import type { Loaded } from './dataset.ts';
 import { corruptDecoderInput, isCorrupting, type DecoderInputCorruption } from './decoder-input-noise.ts';
+import type { PhaseMels } from './phase-mels.ts';
 import type { Rng } from '../models/rng.ts';
 import { diagonality } from './diagonality.ts';
 import type { TrainTask, Validation } from './train-task.ts';
@@ -19,6 +20,8 @@ export interface Text2MelTaskOptions extends AlignmentWatchdogOptions {
   guideWidth?: number;
   /** Corruption of the decoder input in training batches (validation always sees clean frames). */
   decoderInput?: DecoderInputCorruption;
+  /** Training batches read each utterance at a random reduction phase (validation: phase 0). */
+  phaseMels?: PhaseMels;
 }
 
 export class Text2MelTask implements TrainTask<Text2MelBatch> {
@@ -37,12 +40,14 @@ export class Text2MelTask implements TrainTask<Text2MelBatch> {
     return this.model.store;
   }
 
-  /** A training batch comes with `rng`; validation (no rng) keeps the clean teacher-forced input. */
+  /** A training batch comes with `rng`; validation (no rng) keeps phase 0 and the clean teacher-forced input. */
   collate(items: Loaded[], rng?: Rng): Text2MelBatch {
     const c = this.opts.decoderInput;
-    if (!rng || !c || !isCorrupting(c)) return collateText2Mel(items, this.modelConfig.nMels);
+    const corrupting = !!c && isCorrupting(c);
+    if (!rng || !(corrupting || this.opts.phaseMels)) return collateText2Mel(items, this.modelConfig.nMels);
     const own = rng.fork();
-    return collateText2Mel(items, this.modelConfig.nMels, (s, lens, tb) => corruptDecoderInput(s, lens, tb, this.modelConfig.nMels, c, own));
+    const drawn = this.opts.phaseMels ? this.opts.phaseMels.draw(items, own) : items;
+    return collateText2Mel(drawn, this.modelConfig.nMels, corrupting ? (s, lens, tb) => corruptDecoderInput(s, lens, tb, this.modelConfig.nMels, c!, own) : undefined);
   }
 
   disposeBatch(b: Text2MelBatch): void {

@@ -126,6 +126,9 @@ describe('evaluate step: stages', () => {
     const { summary } = JSON.parse(readFileSync(join(ctx.outDir, 'evaluation.json'), 'utf8'));
     // Two steps of training speak no words: both stages are judged, and judged unintelligible.
     for (const k of ['teacher_forced_wer', 'true_mel_wer']) expect(summary[k]).toBeGreaterThan(0.5);
+    // Griffin-Lim on the teacher's own magnitudes needs no training: nearly as well understood as the teacher.
+    expect(summary.true_mag_wer).toBeLessThan(0.4);
+    expect(summary.true_mag_median_f0).toBeGreaterThan(70);
     expect(summary.reference_median_f0).toBeGreaterThan(70);
     expect(summary.median_f0).toBeCloseTo(summary.reference_median_f0, 5); // the "synthesis" is the teacher's audio
     // One WAV per teacher clip and stage, as long as the teacher's (trimmed) clip: the teacher's own frames were used.
@@ -134,7 +137,7 @@ describe('evaluate step: stages', () => {
       return w.channels[0].length / w.sampleRate;
     };
     const clips = readCorpus(teacher).utterances;
-    for (const stage of ['true-mel', 'teacher-forced']) {
+    for (const stage of ['true-mag', 'true-mel', 'teacher-forced']) {
       const wavs = clips.map((_, i) => join(ctx.outDir, 'stages', stage, `${String(i + 1).padStart(3, '0')}.wav`));
       wavs.forEach((w, i) => expect(seconds(w)).toBeGreaterThan(0.5 * clips[i].duration));
       wavs.forEach((w, i) => expect(seconds(w)).toBeLessThan(1.05 * clips[i].duration));
