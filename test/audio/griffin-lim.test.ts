@@ -22,6 +22,21 @@ describe('Griffin-Lim', () => {
     expect(sc50).toBeLessThan(sc8);
   });
 
+  it('momentum (fast Griffin-Lim) converges further in the same iterations and keeps the voice periodic', async () => {
+    const { voicedF0, median } = await import('../../src/eval/pitch.ts');
+    const y = preEmphasis(trimSilence(speech), 0.97);
+    const { mag: S, frames } = stftMagnitude(y, p);
+    const plain = griffinLim(S, frames, p, 32, 0);
+    const fast = griffinLim(S, frames, p, 32);
+    // Measured: SC 0.086 plain, 0.06 fast.
+    expect(spectralConvergence(S, fast, p)).toBeLessThan(0.8 * spectralConvergence(S, plain, p));
+    const f0 = (x: Float64Array) => voicedF0(Float32Array.from(deEmphasis(x, 0.97)), 16000);
+    const [teacher, withPlain, withFast] = [voicedF0(trimSilence(speech), 16000), f0(plain), f0(fast)];
+    // The plain reconstruction's phase leaves few frames periodic enough to count as voiced.
+    expect(withFast.length).toBeGreaterThan(2 * withPlain.length);
+    expect(Math.abs(12 * Math.log2(median(withFast) / median(teacher)))).toBeLessThan(1.5);
+  });
+
   it('de-emphasis inverts pre-emphasis', () => {
     const x = Float64Array.from({ length: 100 }, (_, i) => Math.sin(i / 3));
     const back = deEmphasis(preEmphasis(x, 0.97), 0.97);
