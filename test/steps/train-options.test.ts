@@ -1,5 +1,5 @@
 // The recipe options reach the training steps: lr_schedule (the learning rate logged in
-// metrics.jsonl), decoder_input_noise / decoder_input_dropout (the training loss, not validation's).
+// metrics.jsonl), decoder_input_noise / decoder_input_dropout and reduction_phase (the training loss, not validation's).
 import { describe, it, expect, beforeAll } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -48,5 +48,18 @@ describe('decoder_input_noise / decoder_input_dropout', () => {
     const [a] = metricsOf(clean), [b] = metricsOf(noisy);
     expect(b.loss).not.toBe(a.loss);
     expect(b.att).not.toBe(a.att);
+  });
+});
+
+describe('reduction_phase: random', () => {
+  it('trains train-text2mel on mels rebuilt at drawn phases (the training loss changes; the run completes)', async () => {
+    const common = { config: D16, steps: 2, batch_size: 4, validation: 2, log_every: 1, checkpoint_every: 100, plot_every: 100, seed: 4 };
+    const first = makeTempDir('t2m-phase0-');
+    await trainText2Mel.run(makeContext(common, { outDir: first, inputs: { features } }));
+    const random = makeTempDir('t2m-phases-');
+    await trainText2Mel.run(makeContext({ ...common, reduction_phase: 'random' as const }, { outDir: random, inputs: { features } }));
+    const [a] = metricsOf(first), [b] = metricsOf(random);
+    expect(b.l1).not.toBe(a.l1);
+    expect(metricsOf(random)).toHaveLength(2);
   });
 });
