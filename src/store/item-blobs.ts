@@ -29,12 +29,14 @@ export class ItemBlobs {
 
   private local = (namespace: string, name: string) => join(this.mirrorRoot, 'items', namespace, name);
 
-  private async listing(namespace: string, name: string): Promise<TreeListing | undefined> {
+  /** The item's listing in the store: absent, or 'broken' when cut short (a file system without atomic rename). */
+  private async listing(namespace: string, name: string): Promise<TreeListing | 'broken' | undefined> {
     const text = await this.shared.read(listingPath(namespace, name));
+    if (text === undefined) return undefined;
     try {
-      return text === undefined ? undefined : (JSON.parse(text) as TreeListing);
+      return JSON.parse(text) as TreeListing;
     } catch {
-      return undefined; // not yet whole: a miss
+      return 'broken';
     }
   }
 
@@ -43,7 +45,7 @@ export class ItemBlobs {
     let fetched = 0;
     await mapPool(missing, CONCURRENT, async (name) => {
       const listing = await this.listing(namespace, name);
-      if (!listing) return;
+      if (!listing || listing === 'broken') return;
       const incoming = join(this.mirrorRoot, 'incoming', randomBytes(6).toString('hex'));
       if (!(await fetchTree(this.shared.blobs, listing, incoming))) return;
       try {
@@ -66,15 +68,15 @@ export class ItemBlobs {
     const todo = names.filter((name) => !this.stored.has(`${namespace}/${name}`) && existsSync(join(dir, name)));
     let published = 0;
     await mapPool(todo, CONCURRENT, async (name) => {
-      const there = await this.listing(namespace, name);
-      if (!there || !(await complete(this.shared.blobs, there))) {
-        const listing = await storeTree(this.shared.blobs, dir, this.memo, [name]);
-        if (!listing.dirs.length && !Object.keys(listing.files).length) return; // gone meanwhile
-        const text = JSON.stringify(listing) + '\n';
-        // A listing whose blobs are gone (evicted) is replaced; otherwise the first publisher wins.
-        if (there) await this.shared.write(listingPath(namespace, name), text);
-        if (there || (await this.shared.create(listingPath(namespace, name), text))) published++;
-      }
+      let there = await this.listing(namespace, name);
+      if (there !== undefined && there !== 'broken' && !(await complete(this.shared.blobs, there))) there = 'broken'; // blobs evicted
+      if (there !== undefined && there !== 'broken') return void this.stored.add(`${namespace}/${name}`);
+      const listing = await storeTree(this.shared.blobs, dir, this.memo, [name]);
+      if (!listing.dirs.length && !Object.keys(listing.files).length) return; // gone meanwhile
+      const text = JSON.stringify(listing) + '\n';
+      // A broken listing is replaced; otherwise the first publisher wins.
+      if (there === 'broken') await this.shared.write(listingPath(namespace, name), text);
+      if (there === 'broken' || (await this.shared.create(listingPath(namespace, name), text))) published++;
       this.stored.add(`${namespace}/${name}`);
     });
     return published;
