@@ -17,8 +17,8 @@ export class ShardRelay {
 
   relay({ worker, event, shard }: StepMessage): void {
     const time = Date.now();
-    if (shard === undefined) return this.emit({ ...event, step: this.step, time } as RunEvent);
-    if (event.type === 'progress') {
+    if (shard === undefined) this.emit({ ...event, step: this.step, time } as RunEvent);
+    else if (event.type === 'progress') {
       this.progress.set(shard, event);
       let [done, total] = [0, 0];
       for (const p of this.progress.values()) [done, total] = [done + p.done, total + p.total];

@@ -70,15 +70,19 @@ export class ItemBlobs {
     await mapPool(todo, CONCURRENT, async (name) => {
       let there = await this.listing(namespace, name);
       if (there !== undefined && there !== 'broken' && !(await complete(this.shared.blobs, there))) there = 'broken'; // blobs evicted
-      if (there !== undefined && there !== 'broken') return void this.stored.add(`${namespace}/${name}`);
-      const listing = await storeTree(this.shared.blobs, dir, this.memo, [name]);
-      if (!listing.dirs.length && !Object.keys(listing.files).length) return; // gone meanwhile
-      const text = JSON.stringify(listing) + '\n';
-      // A broken listing is replaced; otherwise the first publisher wins.
-      if (there === 'broken') await this.shared.write(listingPath(namespace, name), text);
-      if (there === 'broken' || (await this.shared.create(listingPath(namespace, name), text))) published++;
+      if ((there === undefined || there === 'broken') && (await this.put(dir, namespace, name, there))) published++;
       this.stored.add(`${namespace}/${name}`);
     });
     return published;
+  }
+
+  /** Stores the item's files, then its listing: replacing a broken one, else only when none is there (the first publisher wins). */
+  private async put(dir: string, namespace: string, name: string, there: 'broken' | undefined): Promise<boolean> {
+    const listing = await storeTree(this.shared.blobs, dir, this.memo, [name]);
+    if (!listing.dirs.length && !Object.keys(listing.files).length) return false; // gone meanwhile
+    const text = JSON.stringify(listing) + '\n';
+    if (there === undefined) return this.shared.create(listingPath(namespace, name), text);
+    await this.shared.write(listingPath(namespace, name), text);
+    return true;
   }
 }

@@ -49,11 +49,11 @@ export class LocalStore implements Store {
   }
 
   // The cache folder holds the per-item caches themselves: nothing to bring or put.
-  async fetchItems(): Promise<number> {
+  async fetchItems(_namespace: string, _names: string[]): Promise<number> {
     return 0;
   }
 
-  async publishItems(): Promise<number> {
+  async publishItems(_namespace: string, _names: string[]): Promise<number> {
     return 0;
   }
 }

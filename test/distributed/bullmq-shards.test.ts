@@ -38,7 +38,7 @@ const computedByShards = (stdout: string, step: string, pattern: RegExp) =>
 const SPOKEN = /^speech-corpus: shard \d of \d: (\d+) generated/;
 const FEATURES = /^shard \d of \d: features computed for (\d+)/;
 const metric = (stdout: string, step: string, name: string) =>
-  events(stdout).findLast((e) => e.type === 'metric' && e.step === step && e.name === name) as Extract<RunEvent, { type: 'metric' }> | undefined;
+  events(stdout).filter((e) => e.type === 'metric' && e.step === step && e.name === name).at(-1) as Extract<RunEvent, { type: 'metric' }> | undefined;
 
 describe('bullmq executor: steps with per-item caches run as shards', { timeout: 240_000 }, () => {
   it('spreads speech-corpus and preprocess over both workers; features equal a local run; one more clip computes one item', async () => {
