@@ -3,18 +3,21 @@
 // preprocess run as shard jobs on both workers (one shard per worker by default), then one job
 // each gathers the items; the features equal those of a local run byte for byte; the store holds
 // one entry per item; one more clip later computes exactly one item, on the workers and in a local
-// run against the same store.
+// run against the same store. Ctrl-C on the run reaches the shard jobs (the items they computed
+// are kept), and a shard whose worker is killed -9 is taken over by the other worker, which fetches
+// the items the dead one had saved.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunEvent } from '../../src/runner/events.ts';
 import type { BuildRecord } from '../../src/runner/build-record.ts';
 import { readFeatures } from '../../src/data/feature-index.ts';
 import { SharedDirStore } from '../../src/store/shared-dir-store.ts';
-import { events, vcpipe } from '../runner/cli-helpers.ts';
+import { events, vcpipe, waitFor } from '../runner/cli-helpers.ts';
+import { inShard } from '../../src/util/shard.ts';
 import { RedisServer } from './redis-server.ts';
-import { startWorker, stopWorkers } from './workers.ts';
+import { startRun, startWorker, stopWorkers } from './workers.ts';
 
 let redis: RedisServer;
 beforeAll(async () => {
@@ -105,5 +108,68 @@ describe('bullmq executor: steps with per-item caches run as shards', { timeout:
       await stopWorkers(workers);
     }
     for (const { proc } of workers) expect((await proc).exitCode, (await proc).all).toBe(0);
+  });
+
+  /** A project speaking `count` sentences, and the names of the spoken items its store holds. */
+  function speechProject(prefix: string, count: number) {
+    const dir = mkdtempSync(join(tmpdir(), `vcpipe-shards-${prefix}-`));
+    writeFileSync(join(dir, 'p.yaml'), `name: speech\nsteps:\n  corpus: { kind: speech-corpus, with: { count: ${count}, workers: 1 } }\n`);
+    const store = join(dir, 'store');
+    const stored = () => (existsSync(join(store, 'items', 'speech')) ? readdirSync(join(store, 'items', 'speech')).map((n) => n.replace(/\.json$/, '')) : []);
+    return { dir, store, stored };
+  }
+  const bothRunning = (seen: RunEvent[]) => seen.some((e) => e.type === 'step' && e.step === 'corpus' && e.worker?.split(', ').length === 2);
+  const spokenBy = (seen: RunEvent[]) =>
+    seen.reduce((sum, e) => sum + (e.type === 'log' && e.step === 'corpus' && SPOKEN.test(e.message) ? Number(SPOKEN.exec(e.message)![1]) : 0), 0);
+
+  it('Ctrl-C on the run stops its shard jobs on both workers; the items they computed are kept for the next run', async () => {
+    const { dir, store, stored } = speechProject('interrupt', 300);
+    const workers = [await startWorker(dir, 'w1', redis.url, store), await startWorker(dir, 'w2', redis.url, store)];
+    const first = startRun(dir, store, redis.url);
+    try {
+      await waitFor(() => bothRunning(first.seen) && first.seen.some((e) => e.type === 'progress' && e.step === 'corpus' && e.done >= 20), 120_000);
+      first.proc.kill('SIGINT');
+      const r1 = await first.proc;
+      expect(r1.exitCode, String(r1.all)).toBe(130);
+      expect(first.seen.filter((e) => e.type === 'step' && e.step === 'corpus').at(-1)).toMatchObject({ state: 'interrupted' });
+      for (const w of workers) expect(w.log()).toContain('interrupt requested by the run');
+      const kept = stored().length;
+      expect(kept).toBeGreaterThan(0);
+      expect(kept).toBeLessThan(300);
+
+      const again = startRun(dir, store, redis.url);
+      const r2 = await again.proc;
+      expect(r2.exitCode, String(r2.all)).toBe(0);
+      // Only what the interrupted shards had not computed is spoken now.
+      expect(spokenBy(again.seen)).toBe(300 - kept);
+      expect(stored()).toHaveLength(300);
+    } finally {
+      first.proc.kill('SIGKILL');
+      await stopWorkers(workers);
+    }
+  });
+
+  it('kill -9 of a worker in the middle of its shard: the other worker takes the shard over from the items it had saved', async () => {
+    const { dir, store, stored } = speechProject('kill', 300);
+    const fast = ['--lock', '2', '--save-every', '1'];
+    const workers = [await startWorker(dir, 'w1', redis.url, store, fast), await startWorker(dir, 'w2', redis.url, store, fast)];
+    const run = startRun(dir, store, redis.url);
+    try {
+      // w1's shard, and a few of its items saved to the store already.
+      const shardOf = () => Number(/took job \S+-shard-(\d+)-of-2/.exec(workers[0]!.log())?.[1] ?? 0) - 1;
+      await waitFor(() => bothRunning(run.seen) && shardOf() >= 0 && stored().filter((n) => inShard(n, { index: shardOf(), count: 2 })).length >= 10, 120_000);
+      workers[0]!.proc.kill('SIGKILL');
+      const r = await run.proc;
+      expect(r.exitCode, String(r.all)).toBe(0);
+      expect(stored()).toHaveLength(300);
+      // w2 ran its own shard, then w1's, starting from the items w1 had saved.
+      expect(workers[1]!.log().match(/took job \S+-shard-/g)).toHaveLength(2);
+      const resumed = run.seen.find((e) => e.type === 'log' && e.step === 'corpus' && new RegExp(`^shard ${shardOf() + 1} of 2: \\d+ of \\d+ cached items fetched`).test(e.message));
+      expect(resumed, JSON.stringify(run.seen.filter((e) => e.type === 'log'))).toBeDefined();
+      expect(spokenBy(run.seen)).toBeLessThan(300);
+    } finally {
+      run.proc.kill('SIGKILL');
+      await stopWorkers(workers);
+    }
   });
 });
