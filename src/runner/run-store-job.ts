@@ -12,6 +12,7 @@ import type { StoreJob } from './store-job.ts';
 import type { StopRequests } from './stop-requests.ts';
 import type { Store } from '../store/store.ts';
 import { UserError } from '../errors.ts';
+import { MIN_SHARD_ITEMS } from '../util/shard.ts';
 import { resolve } from 'node:path';
 
 /** 'computed': a shard's items are in the store (a shard publishes no entry). */
@@ -52,7 +53,7 @@ export async function runStoreJob(job: StoreJob, store: Store, { emit, stop, sav
   const ofShard = shard ? `shard ${shard.index + 1} of ${shard.count}: ` : '';
   const items = await stepItemsOf(store, { kind: job.kind, params: job.params, inputs, projectDir, shard });
   if (items === null) {
-    say('info', `${ofShard}no items to compute (a shard takes at least a few dozen)`);
+    say('info', `${ofShard}no items to compute (a shard takes at least ${MIN_SHARD_ITEMS})`);
     return 'computed';
   }
   if (items) {

@@ -15,7 +15,7 @@ import type { BuildRecord } from '../../src/runner/build-record.ts';
 import { readFeatures } from '../../src/data/feature-index.ts';
 import { SharedDirStore } from '../../src/store/shared-dir-store.ts';
 import { events, vcpipe, waitFor } from '../runner/cli-helpers.ts';
-import { inShard } from '../../src/util/shard.ts';
+import { MIN_SHARD_ITEMS, inShard } from '../../src/util/shard.ts';
 import { RedisServer } from './redis-server.ts';
 import { startRun, startWorker, stopWorkers } from './workers.ts';
 
@@ -169,6 +169,29 @@ describe('bullmq executor: steps with per-item caches run as shards', { timeout:
       expect(spokenBy(run.seen)).toBeLessThan(300);
     } finally {
       run.proc.kill('SIGKILL');
+      await stopWorkers(workers);
+    }
+  });
+
+  it('--shards N sets the number of shard jobs (also executor.shards); a bad count is refused in one line', async () => {
+    const { dir, store } = speechProject('count', 40);
+    const bad = await vcpipe(dir, ['run', 'p.yaml', '--executor', 'bullmq', '--redis', redis.url, '--store', store, '--shards', '0']);
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toBe("vcpipe: --shards must be a whole number >= 1, got '0'");
+    writeFileSync(join(dir, 'bad.yaml'), `name: speech\nexecutor: { type: bullmq, shards: 0 }\nsteps:\n  corpus: { kind: speech-corpus }\n`);
+    const badBlock = await vcpipe(dir, ['validate', 'bad.yaml']);
+    expect(badBlock.exitCode).not.toBe(0);
+    expect(badBlock.all).toMatch(/bad\.yaml:2:\d+.*shards/);
+    // One worker, three shards asked for: 40 items make at most two (MIN_SHARD_ITEMS each); the third computes nothing.
+    const workers = [await startWorker(dir, 'w1', redis.url, store)];
+    try {
+      const run = await vcpipe(dir, ['run', 'p.yaml', '--executor', 'bullmq', '--redis', redis.url, '--store', store, '--json', '--shards', '3']);
+      expect(run.exitCode, run.all).toBe(0);
+      expect(logs(run.stdout, 'corpus')).toContain('runs as 3 shard jobs, then one that gathers their items');
+      expect(logs(run.stdout, 'corpus').filter((m) => /^speech-corpus: shard \d of 2: \d+ generated/.test(m))).toHaveLength(2);
+      expect(logs(run.stdout, 'corpus')).toContain(`shard 3 of 3: no items to compute (a shard takes at least ${MIN_SHARD_ITEMS})`);
+      expect(computedByShards(run.stdout, 'corpus', SPOKEN)).toBe(40);
+    } finally {
       await stopWorkers(workers);
     }
   });
