@@ -63,8 +63,8 @@ function expectFinished(store: string): string {
   return readFileSync(join(store, 'entries', text2mel.record.key, 'manifest.json'), 'utf8');
 }
 
-/** How many times the workers took a job of `step`, from their logs. */
-const taken = (workers: WorkerProcess[], step: string) => workers.reduce((n, w) => n + w.log().split(`${step}: took job`).length - 1, 0);
+/** How many times the workers took the job of `step` (not one of its shard jobs: preprocess has them), from their logs. */
+const taken = (workers: WorkerProcess[], step: string) => workers.reduce((n, w) => n + (w.log().match(new RegExp(`${step}: took job [^ ]+ from`, 'g')) ?? []).filter((m) => !m.includes('-shard-')).length, 0);
 
 /** The step the `resumed from ...` log of text2mel names (undefined: it started from nothing). */
 function resumedAt(seen: RunEvent[]): number | undefined {
