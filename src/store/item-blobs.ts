@@ -70,19 +70,20 @@ export class ItemBlobs {
     await mapPool(todo, CONCURRENT, async (name) => {
       let there = await this.listing(namespace, name);
       if (there !== undefined && there !== 'broken' && !(await complete(this.shared.blobs, there))) there = 'broken'; // blobs evicted
-      if ((there === undefined || there === 'broken') && (await this.put(dir, namespace, name, there))) published++;
-      this.stored.add(`${namespace}/${name}`);
+      const outcome = there === undefined || there === 'broken' ? await this.put(dir, namespace, name, there) : 'there';
+      if (outcome === 'published') published++;
+      if (outcome !== 'gone') this.stored.add(`${namespace}/${name}`);
     });
     return published;
   }
 
   /** Stores the item's files, then its listing: replacing a broken one, else only when none is there (the first publisher wins). */
-  private async put(dir: string, namespace: string, name: string, there: 'broken' | undefined): Promise<boolean> {
+  private async put(dir: string, namespace: string, name: string, there: 'broken' | undefined): Promise<'published' | 'there' | 'gone'> {
     const listing = await storeTree(this.shared.blobs, dir, this.memo, [name]);
-    if (!listing.dirs.length && !Object.keys(listing.files).length) return false; // gone meanwhile
+    if (!listing.dirs.length && !Object.keys(listing.files).length) return 'gone'; // removed meanwhile
     const text = JSON.stringify(listing) + '\n';
-    if (there === undefined) return this.shared.create(listingPath(namespace, name), text);
+    if (there === undefined) return (await this.shared.create(listingPath(namespace, name), text)) ? 'published' : 'there';
     await this.shared.write(listingPath(namespace, name), text);
-    return true;
+    return 'published';
   }
 }
