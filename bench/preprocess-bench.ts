@@ -20,7 +20,7 @@ const ROUNDS = 3;
 const PYTHON = '/usr/bin/python3';
 
 /** A speech-like clip: a gliding harmonic tone with syllable-rate amplitude modulation plus noise. */
-function clip(seconds: number, rate: number, seed: number): Float32Array {
+export function clip(seconds: number, rate: number, seed: number): Float32Array {
   const n = Math.round(seconds * rate);
   const x = new Float32Array(n);
   let phase = 0;

@@ -28,7 +28,7 @@ const COMMANDS: Record<string, Command> = {
     files: 'one',
     options: {
       ...SELECTION, ...OUTPUT, 'dry-run': { type: 'boolean' }, 'warm-start': { type: 'boolean' },
-      executor: { type: 'string' }, redis: { type: 'string' }, store: { type: 'string' }, attempts: { type: 'string' },
+      executor: { type: 'string' }, redis: { type: 'string' }, store: { type: 'string' }, attempts: { type: 'string' }, shards: { type: 'string' },
     },
   },
   plan: {
@@ -135,6 +135,7 @@ export async function main(argv: string[]): Promise<number> {
       lock: v.lock as string | undefined,
       executor: v.executor as string | undefined,
       attempts: v.attempts as string | undefined,
+      shards: v.shards as string | undefined,
       out,
       err,
     });

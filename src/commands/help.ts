@@ -42,6 +42,7 @@ Runs the pipeline's steps in dependency order; cached steps are skipped, interru
   --executor bullmq  run the steps on \`vcpipe worker\`s through Redis (also executor: in the file)
   --redis URL        redis://host:port of the queues (bullmq)
   --attempts N       tries of a step that crashes on a worker (default 3; user errors: 1)
+  --shards N         jobs that preprocess and speech-corpus are split into (default: one per worker)
 Ctrl-C once: steps stop cleanly (training checkpoints); twice: they are killed. Exit 130.`,
   plan: `Usage: vcpipe plan <pipeline.yaml> [--only STEP] [--from STEP] [--force STEP] [--warm-start] [--store URL] [--set ...] [--cache DIR] [--json]
 

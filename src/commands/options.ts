@@ -38,6 +38,8 @@ export interface CliOptions {
   lock?: string;
   executor?: string;
   attempts?: string;
+  /** `run --shards N`. */
+  shards?: string;
   out: (line: string) => void;
   err: (line: string) => void;
 }

@@ -1,5 +1,5 @@
 // Where `vcpipe run` runs its steps and keeps their outputs: the pipeline's `executor:` block,
-// overridden by --executor, --redis, --store and --attempts.
+// overridden by --executor, --redis, --store, --attempts and --shards.
 import { isAbsolute, resolve } from 'node:path';
 import { UserError } from '../errors.ts';
 import { CacheLayout } from '../runner/cache-layout.ts';
@@ -41,10 +41,12 @@ export async function runPlaceOf(o: CliOptions, pipeline: Pipeline): Promise<Run
   const attempts = o.attempts === undefined ? (block?.attempts ?? 3) : Number(o.attempts);
   if (!(Number.isInteger(attempts) && attempts >= 1)) throw new UserError(`--attempts must be a whole number >= 1, got '${o.attempts}'`);
   if (o.force.length) throw new UserError('--force does not work with --executor bullmq yet (a worker finds the entry in the store): run that step with --executor local');
+  const shards = o.shards === undefined ? block?.shards : Number(o.shards);
+  if (shards !== undefined && !(Number.isInteger(shards) && shards >= 1)) throw new UserError(`--shards must be a whole number >= 1, got '${o.shards}'`);
   const { reachRedis } = await import('../distributed/protocol.ts');
   await reachRedis(redis);
   const { openBullmqExecutor } = await import('../distributed/bullmq-executor.ts');
   const cache = new CacheLayout(o.cacheDir);
   // This machine's cores do not bound steps running on workers: their slots do.
-  return { store, executor: (plan, emit) => openBullmqExecutor(plan, emit, { redis, store, cache, attempts }), jobs: o.jobs ?? SUBMITTED, limits: {} };
+  return { store, executor: (plan, emit) => openBullmqExecutor(plan, emit, { redis, store, cache, attempts, shards }), jobs: o.jobs ?? SUBMITTED, limits: {} };
 }

@@ -3,7 +3,8 @@
 // magnitude, normalise the text to ids. Features are cached per item under
 // `${cacheDir}/items/features/<hash of (audio sha256, feature config, FEATURE_CODE_VERSION)>/`, so
 // a corpus that grew by 10 clips computes 10. The step's output links the cached arrays into
-// utts/<id>.{mel,mag}.npy and gets features.json last.
+// utts/<id>.{mel,mag}.npy and gets features.json last. As a shard (ctx.shard) it only fills the
+// cache with its share of the items.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +22,8 @@ import { displayPath } from '../util/display-path.ts';
 import { linkOrCopy } from '../util/link-or-copy.ts';
 import { StepInterrupted, UserError } from '../errors.ts';
 import type { WorkContext } from '../util/work-context.ts';
-import { readCorpus, type CorpusUtterance } from './corpus-manifest.ts';
+import { readCorpus, type CorpusManifest, type CorpusUtterance } from './corpus-manifest.ts';
+import { inShard, type Shard } from '../util/shard.ts';
 import { DEFAULT_FEATURES, TINY_FEATURES, type FeatureConfig } from '../audio/feature-config.ts';
 import type { FeatureIndex, FeatureUtterance } from './feature-index.ts';
 import type { ItemMeta, ItemRequest, ItemResult, WorkerSetup } from './preprocess-worker.ts';
@@ -113,6 +115,8 @@ export type PreprocessContext = WorkContext & {
   inputs: Record<string, string>;
   outDir: string;
   cacheDir: string;
+  /** Compute only this shard's items into the cache (util/shard.ts); write no output. */
+  shard?: Shard;
 };
 
 /** Every transcript as the front end reads it; phones come from t2p (cached per text, run on all cores). */
@@ -127,6 +131,52 @@ async function encodeAll(texts: string[], frontEnd: FeatureConfig['text'], ctx: 
   }
 }
 
+/** The per-item cache key of a clip's features. The audio features do not depend on the text
+ * front end: one cache entry serves all of them. */
+function featureKeys(cfg: FeatureConfig): (utt: CorpusUtterance) => string {
+  const { text: _, ...audioConfig } = cfg;
+  const configHash = { config: audioConfig, code: FEATURE_CODE_VERSION };
+  return (utt) => hashJson({ audio: utt.sha256, ...configHash });
+}
+
+/** The per-item cache names (items/features/<key>/) of a run with these params on this corpus. */
+export function featureItemNames(params: PreprocessParams, inputs: Record<string, string>): string[] {
+  const upstream = Object.values(inputs);
+  if (upstream.length !== 1) return []; // the run says why
+  const key = featureKeys(resolveFeatureConfig(params));
+  return [...new Set(readCorpus(upstream[0]).utterances.map(key))];
+}
+
+/** meta.json of a cached item, unless the item is missing or, when durations need it, lacks the trimmed lead. */
+function cachedMeta(cacheRoot: string, key: string, needsLead: boolean): ItemMeta | undefined {
+  const metaPath = join(cacheRoot, key, 'meta.json');
+  const meta = existsSync(metaPath) ? (JSON.parse(readFileSync(metaPath, 'utf8')) as ItemMeta) : undefined;
+  // An entry from before the trimmed lead was kept is computed again when durations need it.
+  return meta && meta.lead === undefined && needsLead ? undefined : meta;
+}
+
+/** One shard's part of the step: its missing items into the cache, no output (the step's last job links them). */
+async function computeShard(ctx: PreprocessContext, shard: Shard, corpus: CorpusManifest, cfg: FeatureConfig, cacheRoot: string): Promise<void> {
+  const keyOf = featureKeys(cfg);
+  const mine = new Map<string, CorpusUtterance>();
+  for (const utt of corpus.utterances) if (inShard(keyOf(utt), shard)) mine.set(keyOf(utt), utt);
+  const todo = [...mine].filter(([key, utt]) => !cachedMeta(cacheRoot, key, utt.durations !== undefined && cfg.text === 'phones'));
+  let done = mine.size - todo.length;
+  ctx.progress(done, mine.size, 'utterances');
+  let failed = 0;
+  let diskFull: string | undefined;
+  const requests = todo.map(([key, utt], index): ItemRequest => ({ index, audio: utt.audio, key }));
+  await computeAll(requests, { cfg, cacheRoot }, ctx.params.workers ?? availableParallelism(), ctx.signal, (r) => {
+    if (!r.ok && r.diskFull) diskFull ??= r.diskFull;
+    else if (!r.ok) failed++;
+    ctx.progress(++done, mine.size, 'utterances');
+  });
+  if (diskFull) throw diskFullError(diskFull);
+  if (ctx.signal.aborted) throw new StepInterrupted(`${ctx.name}: interrupted; computed items stay cached`);
+  // Unusable clips are reported by the step's last job, which meets them again.
+  ctx.log(`shard ${shard.index + 1} of ${shard.count}: features computed for ${requests.length - failed}, reused from the cache for ${mine.size - todo.length}${failed ? `, ${failed} unusable` : ''}`);
+}
+
 export async function preprocessCorpus(ctx: PreprocessContext): Promise<void> {
   const upstream = Object.values(ctx.inputs);
   if (upstream.length !== 1) throw new UserError(`preprocess: needs exactly one corpus step, got ${upstream.length}`);
@@ -135,12 +185,12 @@ export async function preprocessCorpus(ctx: PreprocessContext): Promise<void> {
   const { config: cfg, maxFrames, maxChars } = preprocessLimits(ctx.params);
   // Bundle the worker while the corpus is scanned; a bundling error surfaces when the workers start.
   bundledModuleUrl(WORKER_ENTRY).catch(() => undefined);
-  const report = new SkipReport('preprocess', ctx.params.on_error ?? 'skip', ctx.warn);
   const cacheRoot = join(ctx.cacheDir, 'items', 'features');
   mkdirSync(cacheRoot, { recursive: true });
-  // The audio features do not depend on the text front end: one cache entry serves all of them.
-  const { text: frontEnd, ...audioConfig } = cfg;
-  const configHash = { config: audioConfig, code: FEATURE_CODE_VERSION };
+  if (ctx.shard) return computeShard(ctx, ctx.shard, corpus, cfg, cacheRoot);
+  const report = new SkipReport('preprocess', ctx.params.on_error ?? 'skip', ctx.warn);
+  const frontEnd = cfg.text;
+  const keyOf = featureKeys(cfg);
   const encoded = await encodeAll(corpus.utterances.map((u) => u.text), frontEnd, ctx);
 
   const candidates: Candidate[] = [];
@@ -163,12 +213,8 @@ export async function preprocessCorpus(ctx: PreprocessContext): Promise<void> {
       continue;
     }
     if (dropped.length) droppedChars.set(utt.id, dropped);
-    const key = hashJson({ audio: utt.sha256, ...configHash });
-    const metaPath = join(cacheRoot, key, 'meta.json');
-    let meta = existsSync(metaPath) ? (JSON.parse(readFileSync(metaPath, 'utf8')) as ItemMeta) : undefined;
-    // An entry from before the trimmed lead was kept is computed again when durations need it.
-    if (meta && meta.lead === undefined && utt.durations && frontEnd === 'phones') meta = undefined;
-    candidates.push({ utt, normalized, ids, key, meta });
+    const key = keyOf(utt);
+    candidates.push({ utt, normalized, ids, key, meta: cachedMeta(cacheRoot, key, utt.durations !== undefined && frontEnd === 'phones') });
   }
   if (droppedChars.size) {
     const examples = [...droppedChars].slice(0, 3).map(([id, chars]) => `${id} (${chars.map((c) => `'${c}'`).join(' ')})`);

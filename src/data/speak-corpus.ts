@@ -1,5 +1,6 @@
 // The work of the `speech-corpus` step (kept out of the step module so that importing the step
-// for its metadata does not load execa).
+// for its metadata does not load execa). As a shard (ctx.shard) it only speaks its share of the
+// sentences into the per-item cache.
 import { availableParallelism } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ import { DEFAULT_SENTENCES, readSentences, resolveSentenceFile } from './sentenc
 import { checkVoice, DEFAULT_VOICE, synthesize, type PhoneDurations, type Voice } from './tts-engines.ts';
 import { diskFullError, freeBytes } from '../util/disk-full.ts';
 import { readWavHeader } from './wav-header.ts';
+import { inShard, type Shard } from '../util/shard.ts';
 
 /** The `with:` block of the `speech-corpus` step. */
 export interface SpeechCorpusParams {
@@ -36,36 +38,55 @@ export interface SpeechCorpusParams {
 interface Item {
   id: string;
   text: string;
+  /** Its per-item cache key: `${cacheDir}/items/speech/<key>.wav` (and `<key>.psdur.json`). */
+  key: string;
   cached: string;
 }
 
 /** Where a cached clip's phone durations lie: beside it, written after it. */
 const durationsPath = (wav: string) => wav.replace(/\.wav$/, '.psdur.json');
 
+const voiceOf = (p: SpeechCorpusParams): Voice => {
+  const engine = p.engine ?? 'flite';
+  return { engine, command: p.engine_path ?? engine, voice: p.voice ?? DEFAULT_VOICE[engine], rate: p.rate, pitch: p.pitch };
+};
+
+/** The sentences the params choose, each with its cached clip (in `cacheDir`, the speech item folder). */
+function chosenItems(p: SpeechCorpusParams, projectDir: string, cacheDir: string): Item[] {
+  const { engine, voice } = voiceOf(p);
+  const offset = p.offset ?? 0;
+  const all = readSentences(resolveSentenceFile(p.sentences ?? DEFAULT_SENTENCES, projectDir), 'speech-corpus');
+  return all.slice(offset, p.count === undefined ? undefined : offset + p.count).map((text, i) => {
+    const key = hashJson({ engine, voice, rate: p.rate ?? 1, pitch: p.pitch ?? null, text });
+    // Ids follow the line number in the list, so they stay put when count or offset change.
+    return { id: `s${String(offset + i + 1).padStart(4, '0')}`, text, key, cached: join(cacheDir, `${key}.wav`) };
+  });
+}
+
+/** The per-item cache names (items/speech/) of a run with these params. */
+export function speechItemNames(p: SpeechCorpusParams, projectDir: string): string[] {
+  const names = chosenItems(p, projectDir, '').flatMap((it) => (p.phone_durations ? [`${it.key}.wav`, `${it.key}.psdur.json`] : [`${it.key}.wav`]));
+  return [...new Set(names)];
+}
+
 export async function speakCorpus(
-  ctx: WorkContext & { params: SpeechCorpusParams; outDir: string; projectDir: string; cacheDir: string },
+  ctx: WorkContext & { params: SpeechCorpusParams; outDir: string; projectDir: string; cacheDir: string; shard?: Shard },
 ): Promise<void> {
   const p = ctx.params;
-  const engine = p.engine ?? 'flite';
-  const voice: Voice = { engine, command: p.engine_path ?? engine, voice: p.voice ?? DEFAULT_VOICE[engine], rate: p.rate, pitch: p.pitch };
-  const offset = p.offset ?? 0;
-  const all = readSentences(resolveSentenceFile(p.sentences ?? DEFAULT_SENTENCES, ctx.projectDir), 'speech-corpus');
-  const chosen = all.slice(offset, p.count === undefined ? undefined : offset + p.count);
-
+  const voice = voiceOf(p);
+  const engine = voice.engine;
   const cacheDir = join(ctx.cacheDir, 'items', 'speech');
   mkdirSync(cacheDir, { recursive: true });
-  const items: Item[] = chosen.map((text, i) => ({
-    // Ids follow the line number in the list, so they stay put when count or offset change.
-    id: `s${String(offset + i + 1).padStart(4, '0')}`,
-    text,
-    cached: join(cacheDir, `${hashJson({ engine, voice: voice.voice, rate: p.rate ?? 1, pitch: p.pitch ?? null, text })}.wav`),
-  }));
+  const chosen = chosenItems(p, ctx.projectDir, cacheDir);
+  const shard = ctx.shard;
+  const items = shard ? [...new Map(chosen.filter((it) => inShard(it.key, shard)).map((it) => [it.key, it])).values()] : chosen;
   const withDurations = p.phone_durations === true;
   if (withDurations && engine !== 'flite') throw new UserError(`speech-corpus: phone_durations needs the flite engine, not ${engine}`);
   // A clip cached without its durations is spoken again (flite writes the same bytes).
   const missing = items.filter((it) => !existsSync(it.cached) || (withDurations && !existsSync(durationsPath(it.cached))));
   const todo = new Set(missing);
   if (missing.length > 0) await checkVoice(voice);
+  if (shard) return speakShard(ctx, shard, items.length, missing, voice, withDurations);
 
   const wavDir = join(ctx.outDir, 'wavs');
   mkdirSync(wavDir, { recursive: true });
@@ -101,6 +122,20 @@ export async function speakCorpus(
     `speech-corpus: ${utterances.length} utterances, ${(seconds / 60).toFixed(1)} min of audio ` +
       `(${missing.length} generated, ${utterances.length - missing.length} from cache)`,
   );
+}
+
+/** One shard's part of the step: its missing clips into the cache, no output (the step's last job links them). */
+async function speakShard(ctx: WorkContext & { signal: AbortSignal; params: SpeechCorpusParams }, shard: Shard, total: number, missing: Item[], voice: Voice, withDurations: boolean): Promise<void> {
+  let done = total - missing.length;
+  ctx.progress(done, total, 'utterances');
+  await mapPool(missing, ctx.params.workers ?? availableParallelism(), async (it) => {
+    await speakInto(voice, it.text, it.cached, ctx.signal, withDurations);
+    ctx.progress(++done, total, 'utterances');
+  }, ctx.signal).catch((err: unknown) => {
+    throw ctx.signal.aborted ? new StepInterrupted('speech-corpus interrupted; finished clips are cached') : err;
+  });
+  if (ctx.signal.aborted) throw new StepInterrupted('speech-corpus interrupted; finished clips are cached');
+  ctx.log(`speech-corpus: shard ${shard.index + 1} of ${shard.count}: ${missing.length} generated, ${total - missing.length} from cache`);
 }
 
 /** A long sentence (15 words, ~6 s at 16 kHz) takes about 200 KB: less free than this and a broken WAV is a full disk. */

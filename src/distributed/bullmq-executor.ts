@@ -5,7 +5,10 @@
 // pub/sub channel; its end is read from the job's state (woken by QueueEvents, polled as well, so a
 // missed event or a Redis restart costs at most one poll). A job gone from Redis whose output is
 // not in the store (Redis restarted without persistence) is submitted again; it resumes from the
-// checkpoints its worker saved to the store.
+// checkpoints its worker saved to the store. A step with per-item caches (StepKind.items) is first
+// split into shard jobs (ids <id>-shard-<i>-of-<n>) that fill the store with its items on every
+// worker; its own job then finds them all cached and writes its output (shard-relay.ts: what the
+// run shows of them).
 import { Queue, QueueEvents, type Job } from 'bullmq';
 import { writeFileAtomic } from '../util/atomic.ts';
 import { writeHistory, type BuildRecord } from '../runner/build-record.ts';
@@ -16,8 +19,10 @@ import type { Plan } from '../runner/plan.ts';
 import { StepFailed, type StepOutcome } from '../runner/step-process.ts';
 import { storeJobOf, type StoreJob } from '../runner/store-job.ts';
 import type { Store } from '../store/store.ts';
+import { loadStepKind } from '../steps/registry.ts';
+import { ShardRelay } from './shard-relay.ts';
 import {
-  CONTROL_CHANNEL, INTERRUPTED, classOf, connect, eventsChannel, jobIdOf, queueName, redisOptions,
+  CONTROL_CHANNEL, INTERRUPTED, classOf, connect, eventsChannel, jobIdOf, queueName, redisOptions, shardJobIdOf,
   type ControlMessage, type ResourceClass, type StepMessage, type TakenBy,
 } from './protocol.ts';
 
@@ -30,6 +35,8 @@ export interface BullmqExecutorOptions {
   attempts: number;
   /** Milliseconds between looks at a job's state besides QueueEvents' wake-ups. */
   pollMs?: number;
+  /** Jobs a step with per-item caches (preprocess, speech-corpus) is split into; default: one per worker. */
+  shards?: number;
 }
 
 const UNFINISHED = ['waiting', 'delayed', 'prioritized', 'waiting-children'];
@@ -84,23 +91,57 @@ class BullmqExecutor implements Executor {
     const stop = (action: ControlMessage['action']) => {
       stopping = true;
       void this.pub.publish(CONTROL_CHANNEL, JSON.stringify({ key, action } satisfies ControlMessage)).catch(() => undefined);
-      this.wake.get(jobIdOf(key))?.();
+      // The step's own job and its shards' (their ids start with its own).
+      for (const [id, wake] of this.wake) if (id.startsWith(jobIdOf(key))) wake();
     };
-    return { outcome: this.follow(job, () => stopping), interrupt: () => stop('interrupt'), kill: () => stop('kill') };
+    return { outcome: this.runStep(job, () => stopping), interrupt: () => stop('interrupt'), kill: () => stop('kill') };
   }
 
   private log(step: string, level: 'info' | 'warn', message: string): void {
     this.emit({ type: 'log', step, level, message, time: Date.now() });
   }
 
-  private async follow(job: StoreJob, stopping: () => boolean): Promise<StepOutcome> {
-    const { name } = job;
+  /**
+   * Jobs a step with per-item caches is split into: --shards, else one per worker that reads its
+   * queue now (each shard then holds back to MIN_SHARD_ITEMS items: see util/shard.ts).
+   */
+  private async shardsOf(job: StoreJob, queue: Queue): Promise<number> {
+    if (!(await loadStepKind(job.kind)).items) return 1;
+    if (this.o.shards !== undefined) return this.o.shards;
+    const workers = await queue.getWorkers().catch(() => []);
+    return Math.max(1, new Set(workers.map((w) => w.rawname)).size);
+  }
+
+  /** The step's shard jobs first, when it has them (not when its own job is in flight already), then its own job. */
+  private async runStep(job: StoreJob, stopping: () => boolean): Promise<StepOutcome> {
     const key = job.record.key;
-    const id = jobIdOf(key);
     const queue = this.queues[classOf(job.resources)];
     const channel = eventsChannel(key);
-    this.onMessage.set(channel, ({ event }) => this.emit({ ...event, step: name, time: Date.now() } as RunEvent));
+    const relay = new ShardRelay(job.name, this.emit);
+    this.onMessage.set(channel, (m) => relay.relay(m));
     await this.sub.subscribe(channel);
+    try {
+      const count = await this.shardsOf(job, queue);
+      if (count > 1 && !(await this.inFlight(queue, jobIdOf(key)))) {
+        this.log(job.name, 'info', `runs as ${count} shard jobs, then one that gathers their items`);
+        const shards = Array.from({ length: count }, (_, index) => this.follow(queue, shardJobIdOf(key, index, count), { ...job, shard: { index, count } }, stopping));
+        if ((await Promise.all(shards)).includes('interrupted')) return 'interrupted';
+      }
+      return await this.follow(queue, jobIdOf(key), job, stopping);
+    } finally {
+      this.onMessage.delete(channel);
+      await this.sub.unsubscribe(channel).catch(() => undefined);
+    }
+  }
+
+  private async inFlight(queue: Queue, id: string): Promise<boolean> {
+    const found = await queue.getJob(id);
+    return found !== undefined && !['completed', 'failed', 'unknown'].includes(await found.getState());
+  }
+
+  /** Submits the job `id` (or follows the one in flight) and waits for its end. */
+  private async follow(queue: Queue, id: string, job: StoreJob, stopping: () => boolean): Promise<StepOutcome> {
+    const { name } = job;
     try {
       await this.submit(queue, id, job);
       for (;;) {
@@ -126,8 +167,6 @@ class BullmqExecutor implements Executor {
       }
     } finally {
       this.wake.delete(id);
-      this.onMessage.delete(channel);
-      await this.sub.unsubscribe(channel).catch(() => undefined);
     }
   }
 
@@ -160,6 +199,9 @@ class BullmqExecutor implements Executor {
     const found = await queue.getJob(id);
     const state = found ? await found.getState() : 'unknown';
     if (state === 'unknown' || state === 'completed') {
+      // A shard's job is done when it is gone (removed on completion). One lost with Redis costs
+      // only time: the step's own job computes whatever items are missing.
+      if (job.shard) return stopping ? 'interrupted' : 'succeeded';
       const record = await this.o.store.lookup(job.record.key);
       if (record?.outputId === job.record.outputId) return this.published(record);
       return stopping ? 'interrupted' : 'lost';

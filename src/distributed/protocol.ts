@@ -23,7 +23,11 @@ export const jobIdOf = (key: string) => (/^\d+$/.test(key) ? `k${key}` : key);
 
 /** The step's events, published by the worker that runs it. */
 export const eventsChannel = (key: string) => `vcpipe:events:${key}`;
-export type StepMessage = { worker: string; event: RunEvent };
+/** `shard`: the index of the shard job that sent it; absent from the step's own job. */
+export type StepMessage = { worker: string; event: RunEvent; shard?: number };
+
+/** The job id of shard `index` of `count` of a step (BullMQ refuses ':' in ids). */
+export const shardJobIdOf = (key: string, index: number, count: number) => `${jobIdOf(key)}-shard-${index + 1}-of-${count}`;
 
 /** Stop requests from a coordinator: {key, action}. */
 export const CONTROL_CHANNEL = 'vcpipe:control';

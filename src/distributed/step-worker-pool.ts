@@ -33,6 +33,8 @@ export interface WorkerPoolOptions {
 }
 
 interface Running {
+  /** The step's cache key (its shards share it). */
+  key: string;
   stop: StopRequests;
   /** False once the job's lock is lost. */
   owned: boolean;
@@ -57,6 +59,7 @@ export class StepWorkerPool {
   private pub!: Redis;
   private sub!: Redis;
   private readonly workers: Worker[] = [];
+  /** By job id. */
   private readonly running = new Map<string, Running>();
   private readonly free: Record<ResourceClass, number>;
   private readonly waiters = new Set<() => void>();
@@ -75,18 +78,22 @@ export class StepWorkerPool {
     this.sub = connect(this.o.redis);
     this.sub.on('message', (_channel, text: string) => {
       const m = JSON.parse(text) as ControlMessage;
-      const r = this.running.get(m.key);
-      if (!r) return;
-      r.cancelled = true;
-      this.o.say(`${m.action} requested by the run`);
-      r.stop.request();
-      if (m.action === 'kill') r.stop.request();
+      // Every job of the step: the step's own and its shards.
+      for (const r of this.running.values()) {
+        if (r.key !== m.key) continue;
+        r.cancelled = true;
+        this.o.say(`${m.action} requested by the run`);
+        r.stop.request();
+        if (m.action === 'kill') r.stop.request();
+      }
     });
     await this.sub.subscribe(CONTROL_CHANNEL);
     for (const cls of ['cpu', 'gpu'] as const) {
       if (this.o.slots[cls] < 1) continue;
       const worker = new Worker(queueName(cls), null, {
         connection: redisOptions(this.o.redis),
+        // Names its Redis connection: a coordinator counts the workers of a queue by it (--shards default).
+        name: this.o.name,
         lockDuration: this.o.lockMs,
         // Also runs the stalled check: a job whose worker died (lock lapsed) goes back to waiting.
         stalledInterval: this.o.lockMs,
@@ -138,7 +145,8 @@ export class StepWorkerPool {
     // A step larger than the whole worker still runs, alone, rather than never.
     const need = Math.min(this.o.slots[cls], Math.max(1, (cls === 'gpu' ? data.resources.gpu : data.resources.cpu) ?? 1));
     this.free[cls] -= need;
-    const r: Running = { stop: new StopRequests(), owned: true, cancelled: false, done: Promise.resolve() };
+    const r: Running = { key, stop: new StopRequests(), owned: true, cancelled: false, done: Promise.resolve() };
+    const id = job.id!;
     const lose = (why: string) => {
       if (!r.owned) return;
       r.owned = false;
@@ -161,7 +169,9 @@ export class StepWorkerPool {
     }, this.o.lockMs / 3);
     const forward = (event: RunEvent) => {
       const e = event.type === 'step' ? (event.state === 'running' ? { ...event, worker: this.o.name } : undefined) : event;
-      if (e) void this.pub.publish(eventsChannel(key), JSON.stringify({ worker: this.o.name, event: e } satisfies StepMessage)).catch(() => undefined);
+      if (!e) return;
+      const message: StepMessage = { worker: this.o.name, event: e, ...(data.shard ? { shard: data.shard.index } : {}) };
+      void this.pub.publish(eventsChannel(key), JSON.stringify(message)).catch(() => undefined);
     };
     this.o.say(`${data.name}: took job ${job.id} from ${queueName(cls)} (attempt ${job.attemptsMade + 1})`);
     void job.updateProgress({ worker: this.o.name } satisfies TakenBy).catch(() => undefined);
@@ -197,11 +207,11 @@ export class StepWorkerPool {
       .catch((err: Error) => this.o.say(`${data.name}: could not report the job's end to redis: ${err.message}`))
       .finally(() => {
         clearInterval(renew);
-        this.running.delete(key);
+        this.running.delete(id);
         this.free[cls] += need;
         this.slotFreed();
       });
-    this.running.set(key, r);
+    this.running.set(id, r);
   }
 
   /**

@@ -12,6 +12,7 @@ import type { CacheLayout } from './cache-layout.ts';
 import type { Plan, StepPlan } from './plan.ts';
 import { forgetStepPid, recordStepPid } from './leftover-steps.ts';
 import { asDiskFull, DISK_FULL, diskFullError, freeBytes } from '../util/disk-full.ts';
+import { stepItemsOf } from './step-items.ts';
 import { startStepProcess, StepFailed, type StepOutcome, type StepProcess } from './step-process.ts';
 import { firstLine } from '../util/error-line.ts';
 
@@ -65,10 +66,17 @@ export class StepExecutor implements Executor {
     }
     rmSync(marker, { force: true });
     const inputs = Object.fromEntries(await Promise.all(s.needs.map((n) => this.input(n))));
-    const started = Date.now();
     const p = this.plan.pipeline;
+    const params = p.steps.find((x) => x.name === name)!.params;
+    // Against a shared store, items computed on other machines are not computed again here.
+    const items = await stepItemsOf(this.store, { kind: s.kind, params, inputs, projectDir: p.projectDir });
+    if (items) {
+      const fetched = await this.store.fetchItems(items.namespace, items.names);
+      if (fetched) this.emit({ type: 'log', step: name, level: 'info', message: `${fetched} of ${items.names.length} cached items fetched from ${this.store.url}`, time: Date.now() });
+    }
+    const started = Date.now();
     const proc = startStepProcess(
-      { name, kind: s.kind, params: p.steps.find((x) => x.name === name)!.params, inputs, outDir: work, projectDir: p.projectDir, cacheDir: this.store.localDir, backend: p.backend, ...(s.warmStart ? { warmStart: s.warmStart } : {}) },
+      { name, kind: s.kind, params, inputs, outDir: work, projectDir: p.projectDir, cacheDir: this.store.localDir, backend: p.backend, ...(s.warmStart ? { warmStart: s.warmStart } : {}) },
       this.emit,
       s.resources.cpu,
       (pid) => recordStepPid(this.cache, s.build.key, pid),
@@ -78,6 +86,7 @@ export class StepExecutor implements Executor {
       const outcome = await proc.done;
       if (outcome === 'succeeded') {
         const record = { ...s.build, duration: (Date.now() - started) / 1000, finishedAt: new Date().toISOString() };
+        if (items) await this.store.publishItems(items.namespace, items.names);
         await this.store.publish(record);
         writeHistory(this.cache, p.name, record);
       }

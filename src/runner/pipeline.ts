@@ -10,6 +10,8 @@ export interface ExecutorConfig {
   store?: string;
   /** Tries of a step that crashes on a worker (user errors are not retried); default 3. */
   attempts?: number;
+  /** Jobs a step with per-item caches (preprocess, speech-corpus) is split into; default: one per worker. */
+  shards?: number;
 }
 
 export interface PipelineStep {

@@ -4,6 +4,7 @@
 import { isAbsolute, relative } from 'node:path';
 import { UserError } from '../errors.ts';
 import type { Resources } from '../steps/contract.ts';
+import type { Shard } from '../util/shard.ts';
 import type { BuildRecord } from './build-record.ts';
 import type { Plan } from './plan.ts';
 
@@ -23,6 +24,8 @@ export interface StoreJob {
   /** Upstream step name -> its cache key, fetched from the store. */
   needs: Record<string, string>;
   resources: Resources;
+  /** One shard of a kind with items (bullmq executor): its items into the store, no entry. */
+  shard?: Shard;
 }
 
 /**

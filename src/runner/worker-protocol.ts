@@ -3,7 +3,7 @@ import type { RunEvent } from './events.ts';
 import type { StepContext } from '../steps/contract.ts';
 
 /** The serialisable part of a StepContext, plus the kind whose module the worker runs. */
-export type StepJob = Pick<StepContext, 'name' | 'params' | 'inputs' | 'outDir' | 'projectDir' | 'cacheDir' | 'backend' | 'warmStart'> & {
+export type StepJob = Pick<StepContext, 'name' | 'params' | 'inputs' | 'outDir' | 'projectDir' | 'cacheDir' | 'backend' | 'warmStart' | 'shard'> & {
   kind: string;
 };
 

@@ -10,6 +10,7 @@
 // written there (shell, synthesize).
 
 import type { JsonSchema } from '../util/json-schema.ts';
+import type { Shard } from '../util/shard.ts';
 import type { WorkContext } from '../util/work-context.ts';
 
 /**
@@ -54,6 +55,26 @@ export interface StepContext<P = Record<string, unknown>> extends WorkContext {
    * should prefer those.
    */
   warmStart?: string;
+  /**
+   * Set on one of the jobs a kind with `items` is split into (bullmq executor): compute only the
+   * items of this shard (util/shard.ts inShard) into the per-item cache, and write no output.
+   */
+  shard?: Shard;
+}
+
+/**
+ * The per-item cache of a kind whose work is many independent items (clips): it can run as shards
+ * on several machines, and a store shared between machines keeps its items one by one. Each item is
+ * one or more names in `${cacheDir}/items/<namespace>/` (a file or a folder), each written whole
+ * (temp + rename), so a name that exists is complete.
+ */
+export interface StepItems<P> {
+  namespace: string;
+  /**
+   * The names this run's items have there, computed cheaply (manifests, sentence lists, params;
+   * no audio work) from the same params and inputs the run gets.
+   */
+  names(params: P, inputs: Record<string, string>, projectDir: string): Promise<string[]>;
 }
 
 export interface StepKind<P = Record<string, unknown>> {
@@ -73,5 +94,7 @@ export interface StepKind<P = Record<string, unknown>> {
   inputs?(params: P, projectDir: string): string[];
   /** Default resources of one running instance. */
   resources?: Resources;
+  /** The per-item cache, for a kind that can run as shards. */
+  items?: StepItems<P>;
   run(ctx: StepContext<P>): Promise<void>;
 }

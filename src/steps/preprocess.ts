@@ -36,5 +36,6 @@ export const preprocess: StepKind<PreprocessParams> = {
   version: 1,
   description: 'Compute mel and linear-magnitude features and text ids of a corpus (cached per clip, all cores)',
   paramsSchema,
+  items: { namespace: 'features', names: async (params, inputs) => (await import('../data/preprocess-corpus.ts')).featureItemNames(params, inputs) },
   run: async (ctx) => (await import('../data/preprocess-corpus.ts')).preprocessCorpus(ctx),
 };

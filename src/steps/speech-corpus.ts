@@ -32,5 +32,6 @@ export const speechCorpus: StepKind<SpeechCorpusParams> = {
     },
   },
   inputs: (params, projectDir) => [resolveSentenceFile(params.sentences ?? DEFAULT_SENTENCES, projectDir)],
+  items: { namespace: 'speech', names: async (params, _inputs, projectDir) => (await import('../data/speak-corpus.ts')).speechItemNames(params, projectDir) },
   run: async (ctx) => (await import('../data/speak-corpus.ts')).speakCorpus(ctx),
 };

@@ -3,6 +3,7 @@
 //   blobs/sha256/...              file contents by hash, written once
 //   entries/<key>/manifest.json   {record, files, dirs}: written last, so an entry is whole or absent
 //   work/<key>/manifest.json      {files, dirs, savedAt}: the newest saved state of a running step
+//   items/<namespace>/<name>.json per-item caches, one by one (item-blobs.ts)
 // Publishing is first-wins without any lock: the manifest is created only when none exists; a
 // manifest of the same output (key and budget) whose blobs are all there means done, and the second
 // publisher discards its copy. No pid decides anything here: pids mean nothing across machines
@@ -15,6 +16,7 @@ import { readManifest, type BuildRecord } from '../runner/build-record.ts';
 import { CacheLayout } from '../runner/cache-layout.ts';
 import type { StartMode } from '../runner/plan.ts';
 import { prepareWorkDir, publishDir } from '../runner/publish.ts';
+import { ItemBlobs } from './item-blobs.ts';
 import { complete, fetchTree, storeTree, type Blobs, type StoredFiles, type TreeListing } from './tree-blobs.ts';
 import type { PublishResult, Store } from './store.ts';
 
@@ -46,12 +48,14 @@ const asJson = (value: unknown) => JSON.stringify(value, null, 2) + '\n';
 export class BlobStore implements Store {
   protected readonly mirror: CacheLayout;
   private readonly stored: StoredFiles = new Map();
+  private readonly items: ItemBlobs;
 
   constructor(
     protected readonly shared: StoreRoot,
     mirrorDir: string,
   ) {
     this.mirror = new CacheLayout(mirrorDir);
+    this.items = new ItemBlobs(shared, this.mirror.root, this.stored);
   }
 
   get url() {
@@ -140,6 +144,14 @@ export class BlobStore implements Store {
     await this.shared.remove(savedWorkPath(record.key));
     publishDir(this.mirror, work, record);
     return 'published';
+  }
+
+  fetchItems(namespace: string, names: string[]): Promise<number> {
+    return this.items.fetch(namespace, names);
+  }
+
+  publishItems(namespace: string, names: string[]): Promise<number> {
+    return this.items.publish(namespace, names);
   }
 
   /** The second publisher of an output: its work dir goes; the winner's entry is fetched when needed. */

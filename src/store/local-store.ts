@@ -47,4 +47,13 @@ export class LocalStore implements Store {
     publish(this.cache, record);
     return 'published';
   }
+
+  // The cache folder holds the per-item caches themselves: nothing to bring or put.
+  async fetchItems(_namespace: string, _names: string[]): Promise<number> {
+    return 0;
+  }
+
+  async publishItems(_namespace: string, _names: string[]): Promise<number> {
+    return 0;
+  }
 }

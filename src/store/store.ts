@@ -40,4 +40,12 @@ export interface Store {
    * wins and the second's copy is discarded ('exists').
    */
   publish(record: BuildRecord): Promise<PublishResult>;
+  /**
+   * Per-item caches (StepKind.items): brings the names of `namespace` that the store holds and
+   * this machine lacks into localDir/items/<namespace>/, and returns how many it brought. A name
+   * not in the store, or with part of it gone, is a miss (the step computes it), never an error.
+   */
+  fetchItems(namespace: string, names: string[]): Promise<number>;
+  /** Puts the names present in localDir/items/<namespace>/ that the store lacks into it (first wins); returns how many. */
+  publishItems(namespace: string, names: string[]): Promise<number>;
 }

@@ -3,7 +3,7 @@
 // hash); fetching copies the blobs of a listing back into a directory. The hash is taken of a
 // copy, so a file that a running step appends to (step.log) is never stored under a wrong name.
 // Blobs is what a place to keep them provides: BlobDir a directory here, S3Blobs a bucket.
-import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, type Dirent } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { ATOMIC_TEMP } from '../util/atomic.ts';
@@ -66,21 +66,38 @@ export class BlobDir implements Blobs {
   }
 }
 
-/** Stores every file under `dir` (its top-level manifest.json aside: that is the entry's, not the step's). */
-export async function storeTree(blobs: Blobs, dir: string, memo: StoredFiles = new Map()): Promise<TreeListing> {
+/** The top-level names of `dir` to store, and whether each is a folder (a name that is gone is left out). */
+function topLevel(dir: string, only: string[] | undefined): { name: string; folder: boolean }[] {
+  if (!only) return readdirSync(dir, { withFileTypes: true }).filter((d) => d.name !== 'manifest.json').map((d) => ({ name: d.name, folder: d.isDirectory() }));
+  return only.flatMap((name) => {
+    try {
+      return [{ name, folder: statSync(join(dir, name)).isDirectory() }];
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      return [];
+    }
+  });
+}
+
+/**
+ * Stores every file under `dir` (its top-level manifest.json aside: that is the entry's, not the
+ * step's); with `only`, just those top-level names of it (files or folders: one per-item cache
+ * item among thousands, without listing the folder).
+ */
+export async function storeTree(blobs: Blobs, dir: string, memo: StoredFiles = new Map(), only?: string[]): Promise<TreeListing> {
   const listing: TreeListing = { files: {}, dirs: [] };
   const walk = async (rel: string): Promise<void> => {
-    let entries: Dirent[];
+    let entries: { name: string; folder: boolean }[];
     try {
-      entries = readdirSync(join(dir, rel), { withFileTypes: true });
+      entries = rel ? readdirSync(join(dir, rel), { withFileTypes: true }).map((d) => ({ name: d.name, folder: d.isDirectory() })) : topLevel(dir, only);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT' && rel) return;
       throw err;
     }
     for (const d of entries) {
       const r = rel ? `${rel}/${d.name}` : d.name;
-      if ((!rel && d.name === 'manifest.json') || ATOMIC_TEMP.test(d.name)) continue;
-      if (d.isDirectory()) {
+      if (ATOMIC_TEMP.test(d.name)) continue;
+      if (d.folder) {
         listing.dirs.push(r);
         await walk(r);
         continue;

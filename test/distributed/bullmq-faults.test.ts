@@ -12,12 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa, type ResultPromise } from 'execa';
+import { execa } from 'execa';
 import type { RunEvent } from '../../src/runner/events.ts';
-import { REPO, events, waitFor } from '../runner/cli-helpers.ts';
+import { events, waitFor } from '../runner/cli-helpers.ts';
 import { toneText2MelPipeline, writeTonePairs } from '../runner/tone-corpus.ts';
 import { RedisServer } from './redis-server.ts';
-import { startWorker, stopWorkers, type WorkerProcess } from './workers.ts';
+import { startRun, startWorker, stopWorkers, type WorkerProcess } from './workers.ts';
 
 let redis: RedisServer;
 beforeAll(async () => {
@@ -38,19 +38,6 @@ function trainingProject(prefix: string): { dir: string; store: string } {
   writeTonePairs(join(dir, 'recordings'), ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h']);
   writeFileSync(join(dir, 'p.yaml'), toneText2MelPipeline('faults', { steps: STEPS, checkpoint_every: 5, log_every: 5 }));
   return { dir, store: join(dir, 'store') };
-}
-
-/** A coordinator process; `seen` fills with its --json events as they come. */
-function startRun(dir: string, store: string, url: string): { proc: ResultPromise; seen: RunEvent[] } {
-  const seen: RunEvent[] = [];
-  const proc = execa('node', [join(REPO, 'bin/vcpipe.js'), 'run', 'p.yaml', '--executor', 'bullmq', '--redis', url, '--store', store, '--json'], { cwd: dir, reject: false, all: true });
-  let buffered = '';
-  proc.stdout!.on('data', (d: Buffer) => {
-    const lines = (buffered + d.toString()).split('\n');
-    buffered = lines.pop()!;
-    for (const l of lines) if (l.startsWith('{')) seen.push(JSON.parse(l) as RunEvent);
-  });
-  return { proc, seen };
 }
 
 /** The newest checkpoint of the training step's work saved in the store (0: none). */
@@ -76,8 +63,8 @@ function expectFinished(store: string): string {
   return readFileSync(join(store, 'entries', text2mel.record.key, 'manifest.json'), 'utf8');
 }
 
-/** How many times the workers took a job of `step`, from their logs. */
-const taken = (workers: WorkerProcess[], step: string) => workers.reduce((n, w) => n + w.log().split(`${step}: took job`).length - 1, 0);
+/** How many times the workers took the job of `step` (not one of its shard jobs: preprocess has them), from their logs. */
+const taken = (workers: WorkerProcess[], step: string) => workers.reduce((n, w) => n + (w.log().match(new RegExp(`${step}: took job [^ ]+ from`, 'g')) ?? []).filter((m) => !m.includes('-shard-')).length, 0);
 
 /** The step the `resumed from ...` log of text2mel names (undefined: it started from nothing). */
 function resumedAt(seen: RunEvent[]): number | undefined {

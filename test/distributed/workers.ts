@@ -2,6 +2,7 @@
 // all on one Redis and one shared-directory store.
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
+import type { RunEvent } from '../../src/runner/events.ts';
 import { REPO } from '../runner/cli-helpers.ts';
 
 /** `proc` is a promise of the process's end: wrapped, so that awaiting a started worker does not await its end. */
@@ -31,4 +32,17 @@ export async function startWorker(dir: string, name: string, redis: string, stor
 export async function stopWorkers(workers: WorkerProcess[]): Promise<void> {
   for (const { proc } of workers) if (proc.exitCode === null) proc.kill('SIGINT');
   await Promise.all(workers.map((w) => w.proc));
+}
+
+/** A coordinator process; `seen` fills with its --json events as they come. */
+export function startRun(dir: string, store: string, url: string, extra: string[] = []): { proc: ResultPromise; seen: RunEvent[] } {
+  const seen: RunEvent[] = [];
+  const proc = execa('node', [join(REPO, 'bin/vcpipe.js'), 'run', 'p.yaml', '--executor', 'bullmq', '--redis', url, '--store', store, '--json', ...extra], { cwd: dir, reject: false, all: true });
+  let buffered = '';
+  proc.stdout!.on('data', (d: Buffer) => {
+    const lines = (buffered + d.toString()).split('\n');
+    buffered = lines.pop()!;
+    for (const l of lines) if (l.startsWith('{')) seen.push(JSON.parse(l) as RunEvent);
+  });
+  return { proc, seen };
 }
