@@ -11,6 +11,7 @@ import { resample } from '../audio/resample.ts';
 import { trimBounds } from '../audio/trim.ts';
 import { decodeWav, mixToMono } from '../audio/wav.ts';
 import { encodeNpy } from '../util/npy.ts';
+import { writeJsonAtomic } from '../util/atomic.ts';
 import { isDiskFull } from '../util/disk-full.ts';
 import type { FeatureConfig } from '../audio/feature-config.ts';
 
@@ -56,8 +57,11 @@ async function computeItem(req: ItemRequest, { cfg, cacheRoot }: WorkerSetup): P
     renameSync(tmp, join(cacheRoot, req.key));
   } catch (err) {
     rmSync(tmp, { recursive: true, force: true });
-    // Another process finished the same entry first: theirs is identical, keep it.
+    // The entry exists: another process finished it first (identical: keep it), or it is from
+    // before the lead was kept and was recomputed for it: same arrays, its meta gains the lead.
     if ((err as NodeJS.ErrnoException).code !== 'ENOTEMPTY' && (err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    const metaPath = join(cacheRoot, req.key, 'meta.json');
+    if ((JSON.parse(readFileSync(metaPath, 'utf8')) as ItemMeta).lead === undefined) writeJsonAtomic(metaPath, meta);
   }
   return meta;
 }

@@ -132,6 +132,23 @@ describe('phone_durations and guided_attention: durations', () => {
     expect(chars.warnings.join('\n')).toMatch(/keep no phone durations/);
   });
 
+  it('a cached feature item from before the trimmed lead was kept gets it once, not at every run', async () => {
+    const run = async () => {
+      const ctx = makeContext<PreprocessParams>({ config: 'tiny', max_frames: 200, text: 'phones' }, { cacheDir, inputs: { corpus: timed } });
+      await preprocess.run(ctx);
+      return ctx.metrics.find((m) => m.name === 'computed')!.value;
+    };
+    await run();
+    const root = join(cacheDir, 'items', 'features');
+    const [key] = readdirSync(root).filter((k) => !k.startsWith('.'));
+    const metaPath = join(root, key, 'meta.json');
+    const { lead, ...old } = JSON.parse(readFileSync(metaPath, 'utf8'));
+    writeFileSync(metaPath, JSON.stringify(old));
+    expect(await run()).toBe(1);
+    expect(JSON.parse(readFileSync(metaPath, 'utf8')).lead).toBeCloseTo(lead, 6);
+    expect(await run()).toBe(0);
+  });
+
   it('train-text2mel with guided_attention: durations trains on the guide (another attention loss than the diagonal)', async () => {
     const fctx = makeContext<PreprocessParams>({ config: 'tiny', max_frames: 200, text: 'phones' }, { cacheDir, inputs: { corpus: timed } });
     await preprocess.run(fctx);
