@@ -13,6 +13,10 @@
 //
 //   npx tsx bench/voice-timeline.ts --cache DIR [--keep DIR] --pipeline demo --minutes 5,10,15,20 \
 //     --sentences data/heldout.txt --teacher heldout_teacher [--stages]
+//
+// With --ssrn-steps 2000,5000,…: the SSRN's ceiling along its training instead (issue 16, lever
+// 4): the teacher's true mels of the first --clips sentences through each of those SSRN
+// checkpoints and Griffin-Lim, with WER and median F0.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -38,6 +42,8 @@ const { values: o } = parseArgs({
     ssrn: { type: 'string', default: 'ssrn' },
     teacher: { type: 'string', default: 'heldout_teacher' },
     stages: { type: 'boolean', default: false },
+    'ssrn-steps': { type: 'string' },
+    clips: { type: 'string', default: '40' },
   },
 });
 if (!o.cache) throw new Error('--cache DIR is required');
@@ -87,6 +93,24 @@ const scored = async (texts: string[], wavs: string[]) => {
   return { wer: corpusWer(texts.map((t, i) => ({ reference: t, hypothesis: hyps[i] }))), hyps };
 };
 const f0 = async (wavs: string[]) => (await voiceProfile(wavs)).medianF0.toFixed(0);
+
+if (o['ssrn-steps']) {
+  const refs = references.slice(0, Number(o.clips));
+  console.log(`| SSRN step | saved at minute | true mel → SSRN → Griffin-Lim WER (${refs.length} clips) | median F0 |\n|---:|---:|---:|---:|`);
+  for (const step of o['ssrn-steps'].split(',').map(Number)) {
+    const saved = ssrn.find((c) => c.step === step);
+    if (!saved) throw new Error(`no SSRN checkpoint at step ${step} (have ${ssrn.map((c) => c.step).join(', ')})`);
+    const outDir = mkdtempSync(join(tmpdir(), 'timeline-'));
+    try {
+      const st = await probeStages({ text2melDir: t2mDir, ssrnDir, which: t2m.at(-1)!.step, ssrnWhich: step, references: refs, outDir });
+      console.log(`| ${step} | ${saved.minute.toFixed(1)} | ${(await scored(refs.map((r) => r.text), st.trueMel)).wer.toFixed(3)} | ${await f0(st.trueMel)} Hz |`);
+    } finally {
+      rmSync(outDir, { recursive: true, force: true });
+    }
+  }
+  for (const d of [t2mDir, ssrnDir]) if (o.keep) rmSync(d, { recursive: true, force: true });
+  process.exit(0);
+}
 
 const head = ['minute', 'Text2Mel step', 'SSRN step', 'held-out WER (95% CI)', 'median F0'];
 if (o.stages) head.push('teacher-forced WER', 'its F0', 'true mel → SSRN WER', 'its F0', 'true magnitude → Griffin-Lim WER', 'its F0');
