@@ -2,12 +2,11 @@
 // behaviours of the shared-directory store (first publish wins, a missing blob is a miss, saved
 // work resumes on another machine, a new budget replaces), the object layout under the prefix,
 // and `vcpipe step` against s3://voices/... with the endpoint taken from VCPIPE_S3_ENDPOINT.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import S3rver from 's3rver';
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { execa } from 'execa';
 import type { BuildRecord } from '../../src/runner/build-record.ts';
@@ -20,21 +19,9 @@ import { openStore } from '../../src/store/open-store.ts';
 import { UserError } from '../../src/errors.ts';
 import { REPO, events, fixture, vcpipe } from '../runner/cli-helpers.ts';
 import { toneText2MelPipeline, writeTonePairs } from '../runner/tone-corpus.ts';
+import { startS3rver } from './s3-server.ts';
 
-let server: S3rver;
-const saved = { ...process.env };
-
-beforeAll(async () => {
-  server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: mkdtempSync(join(tmpdir(), 'vcpipe-s3rver-')), configureBuckets: [{ name: 'voices' }] });
-  const { address, port } = await server.run();
-  // s3rver's fixed credentials; children (vcpipe step) inherit these too.
-  Object.assign(process.env, { VCPIPE_S3_ENDPOINT: `http://${address}:${port}`, AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' });
-});
-
-afterAll(async () => {
-  process.env = saved;
-  await server?.close();
-});
+startS3rver();
 
 const record = (key: string, budget: Record<string, unknown> = {}): BuildRecord => ({
   key,

@@ -4,31 +4,19 @@
 // another; the first publisher of a name wins; a name missing from the store, with a blob gone or
 // with a listing cut short, is a miss and never an error; a listing whose blobs are gone is
 // replaced by the next publisher; the local cache folder has nothing to fetch or publish.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import S3rver from 's3rver';
 import { DeleteObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { SharedDirStore } from '../../src/store/shared-dir-store.ts';
 import { S3Store, s3ClientFromEnv } from '../../src/store/s3-store.ts';
 import { LocalStore } from '../../src/store/local-store.ts';
 import type { Store } from '../../src/store/store.ts';
+import { startS3rver } from './s3-server.ts';
 
-let server: S3rver;
-const saved = { ...process.env };
-
-beforeAll(async () => {
-  server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: mkdtempSync(join(tmpdir(), 'vcpipe-s3rver-')), configureBuckets: [{ name: 'voices' }] });
-  const { address, port } = await server.run();
-  Object.assign(process.env, { VCPIPE_S3_ENDPOINT: `http://${address}:${port}`, AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' });
-});
-
-afterAll(async () => {
-  process.env = saved;
-  await server?.close();
-});
+startS3rver();
 
 /** Two machines on one store, and what the store holds (paths under its root) with ways to damage it. */
 interface Machines {
