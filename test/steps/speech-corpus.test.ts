@@ -12,10 +12,10 @@ describe('shipped sentence lists', () => {
   const sentences = repoFile('data/sentences.txt');
   const heldout = repoFile('data/heldout.txt');
 
+  // data/heldout.txt's own format and independence from the corpus: test/data/heldout.test.ts.
   it('follow the format: 4–15 words, plain ASCII letters and . , ? \' only', () => {
     expect(sentences.length).toBeGreaterThanOrEqual(700);
-    expect(heldout.length).toBe(30);
-    for (const s of [...sentences, ...heldout]) {
+    for (const s of sentences) {
       expect(s).toMatch(/^[A-Za-z][A-Za-z ',]*[.?]$/);
       const words = s.split(' ').length;
       expect(words, s).toBeGreaterThanOrEqual(4);
