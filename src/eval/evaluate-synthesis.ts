@@ -17,7 +17,7 @@ import { readSynthesis } from '../synthesis/synthesis-index.ts';
 import { recognize, recognizerMissing } from './recognizer.ts';
 import { signalSanity } from './signal-sanity.ts';
 import type { EvaluatedSentence, EvaluationDoc } from './evaluation-doc.ts';
-import { compareVoices, voiceProfile } from './voice-profile.ts';
+import { compareVoices, voiceProfile, type VoiceProfile } from './voice-profile.ts';
 import { corpusWer, wordEditDistance, wordsOf } from './wer.ts';
 import { bootstrapWerInterval } from './wer-interval.ts';
 
@@ -66,6 +66,9 @@ export async function evaluateSynthesis(ctx: EvaluateContext): Promise<void> {
   const synth = readSynthesis(synthDir);
   if (synth.sentences.length === 0) throw new UserError(`evaluate: ${p.synthesis} produced no sentences to judge`);
   const wavs = synth.sentences.map((s) => join(synthDir, s.wav));
+  // The synthesised voice's profile serves both the F0 beside the teacher and speaker similarity.
+  let own: Promise<VoiceProfile> | undefined;
+  const ownProfile = () => (own ??= voiceProfile(wavs));
 
   const rows = synth.sentences.map((s, i) => {
     const wav = readWav(wavs[i]);
@@ -110,9 +113,8 @@ export async function evaluateSynthesis(ctx: EvaluateContext): Promise<void> {
     }
     ctx.progress(2, 2, 'sets');
     if (withRef.length) {
-      const f0 = async (paths: string[]) => (await voiceProfile(paths)).medianF0;
-      summary.median_f0 = await f0(wavs);
-      summary.reference_median_f0 = await f0(withRef.map((x) => x.r.audio));
+      summary.median_f0 = (await ownProfile()).medianF0;
+      summary.reference_median_f0 = (await voiceProfile(withRef.map((x) => x.r.audio))).medianF0;
     }
     if (p.stages) Object.assign(summary, await scoreStages(ctx, withRef.map((x) => ({ text: rows[x.i].text, audio: x.r.audio }))));
   }
@@ -129,7 +131,7 @@ export async function evaluateSynthesis(ctx: EvaluateContext): Promise<void> {
     const clips = p.speaker_clips ?? 20;
     const profileOf = (param: 'target' | 'base') =>
       voiceProfile(readCorpus(inputOf(ctx, param)).utterances.slice(0, clips).map((u) => u.audio));
-    const [mine, target, base] = [await voiceProfile(wavs), await profileOf('target'), await profileOf('base')];
+    const [mine, target, base] = [await ownProfile(), await profileOf('target'), await profileOf('base')];
     similarity = compareVoices(mine, target, base);
     Object.assign(summary, {
       median_f0: mine.medianF0,

@@ -22,13 +22,19 @@ afterAll(async () => {
 
 const bullmq = (store: string) => ['--executor', 'bullmq', '--redis', redis.url, '--store', store, '--json'];
 
+/** The runner-chain fixture with its input, a shared-directory store in it, and two workers w1, w2 on it. */
+async function chainWithTwoWorkers() {
+  const dir = fixture('runner-chain');
+  mkdirSync(join(dir, 'data'));
+  writeFileSync(join(dir, 'data', 'in.txt'), 'words');
+  const store = join(dir, 'store');
+  const workers = [await startWorker(dir, 'w1', redis.url, store), await startWorker(dir, 'w2', redis.url, store)];
+  return { dir, store, workers };
+}
+
 describe('vcpipe run --executor bullmq', { timeout: 120_000 }, () => {
   it('runs the steps on two workers, names them, and a local run against the store is all cached', async () => {
-    const dir = fixture('runner-chain');
-    mkdirSync(join(dir, 'data'));
-    writeFileSync(join(dir, 'data', 'in.txt'), 'words');
-    const store = join(dir, 'store');
-    const workers = [await startWorker(dir, 'w1', redis.url, store), await startWorker(dir, 'w2', redis.url, store)];
+    const { dir, store, workers } = await chainWithTwoWorkers();
     try {
       const run = await vcpipe(dir, ['run', 'pipeline.yaml', ...bullmq(store)]);
       expect(run.exitCode, run.all).toBe(0);
@@ -150,11 +156,7 @@ else appendFileSync('out.txt', 'done');
   });
 
   it('two coordinators running one pipeline at once share its jobs: each step runs once', async () => {
-    const dir = fixture('runner-chain');
-    mkdirSync(join(dir, 'data'));
-    writeFileSync(join(dir, 'data', 'in.txt'), 'words');
-    const store = join(dir, 'store');
-    const workers = [await startWorker(dir, 'w1', redis.url, store), await startWorker(dir, 'w2', redis.url, store)];
+    const { dir, store, workers } = await chainWithTwoWorkers();
     try {
       const runs = await Promise.all(['a', 'b'].map((c) => vcpipe(dir, ['run', 'pipeline.yaml', ...bullmq(store), '--cache', join(dir, `coordinator-${c}`)])));
       for (const r of runs) expect(r.exitCode, r.all).toBe(0);
