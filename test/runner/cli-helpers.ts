@@ -42,3 +42,14 @@ export async function waitFor(check: () => boolean, ms = 30_000): Promise<void> 
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/** Stops a `vcpipe ... --json` process as a pod is stopped (SIGTERM) once it reports its first metric: training is under way. */
+export function sigtermOnFirstMetric(proc: { pid?: number; stdout: NodeJS.ReadableStream | null }): void {
+  let sent = false;
+  proc.stdout!.on('data', (d: Buffer) => {
+    if (!sent && d.toString().includes('"type":"metric"')) {
+      sent = true;
+      process.kill(proc.pid!, 'SIGTERM');
+    }
+  });
+}

@@ -13,7 +13,7 @@ import { CacheLayout } from '../../src/runner/cache-layout.ts';
 import { storeJobOf, type StoreJob } from '../../src/runner/store-job.ts';
 import { SharedDirStore } from '../../src/store/shared-dir-store.ts';
 import { hashFileSync } from '../../src/util/hash.ts';
-import { REPO, events, fixture, vcpipe, waitFor } from './cli-helpers.ts';
+import { REPO, events, fixture, vcpipe, waitFor, sigtermOnFirstMetric } from './cli-helpers.ts';
 import { toneText2MelPipeline, writeTonePairs } from './tone-corpus.ts';
 
 async function jobsOf(dir: string, file: string): Promise<Record<string, StoreJob>> {
@@ -110,13 +110,7 @@ writeFileSync('out.txt', String(process.pid));
 
     // Machine a: stopped like a pod (SIGTERM) once training is under way; it checkpoints and saves.
     const a = start('a');
-    let sent = false;
-    a.stdout!.on('data', (d: Buffer) => {
-      if (!sent && d.toString().includes('"type":"metric"')) {
-        sent = true;
-        process.kill(a.pid!, 'SIGTERM');
-      }
-    });
+    sigtermOnFirstMetric(a);
     const ra = await a;
     expect(ra.exitCode, `${ra.signal} ${ra.stderr}`).toBe(130);
     const afterA = saved();

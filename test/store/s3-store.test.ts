@@ -17,7 +17,7 @@ import { storeJobOf } from '../../src/runner/store-job.ts';
 import { S3Store, s3ClientFromEnv } from '../../src/store/s3-store.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { UserError } from '../../src/errors.ts';
-import { REPO, events, fixture, vcpipe } from '../runner/cli-helpers.ts';
+import { REPO, events, fixture, vcpipe, sigtermOnFirstMetric } from '../runner/cli-helpers.ts';
 import { toneText2MelPipeline, writeTonePairs } from '../runner/tone-corpus.ts';
 import { startS3rver } from './s3-server.ts';
 
@@ -188,13 +188,7 @@ describe('S3 store', { timeout: 60_000 }, () => {
     };
 
     const a = execa('node', [join(REPO, 'bin/vcpipe.js'), ...args('text2mel', 'a')], { cwd: dir, reject: false });
-    let sent = false;
-    a.stdout!.on('data', (d: Buffer) => {
-      if (!sent && d.toString().includes('"type":"metric"')) {
-        sent = true;
-        process.kill(a.pid!, 'SIGTERM');
-      }
-    });
+    sigtermOnFirstMetric(a);
     const ra = await a;
     expect(ra.exitCode, `${ra.signal} ${ra.stderr}`).toBe(130);
     const afterA = await saved();
