@@ -3,13 +3,12 @@
 // work resumes on another machine, a new budget replaces), the object layout under the prefix,
 // and `vcpipe step` against s3://voices/... with the endpoint taken from VCPIPE_S3_ENDPOINT.
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { execa } from 'execa';
-import type { BuildRecord } from '../../src/runner/build-record.ts';
 import { loadPipeline } from '../../src/runner/load-pipeline.ts';
 import { planPipeline } from '../../src/runner/plan.ts';
 import { CacheLayout } from '../../src/runner/cache-layout.ts';
@@ -20,20 +19,10 @@ import { UserError } from '../../src/errors.ts';
 import { REPO, events, fixture, vcpipe, sigtermOnFirstMetric } from '../runner/cli-helpers.ts';
 import { toneText2MelPipeline, writeTonePairs } from '../runner/tone-corpus.ts';
 import { startS3rver } from './s3-server.ts';
+import { expectFirstPublishWins, record, runStep } from './store-fixtures.ts';
 
 startS3rver();
 
-const record = (key: string, budget: Record<string, unknown> = {}): BuildRecord => ({
-  key,
-  outputId: `${key}-${JSON.stringify(budget)}`,
-  step: 'train',
-  kind: 'shell',
-  version: 1,
-  params: {},
-  budget,
-  upstream: {},
-  inputs: {},
-});
 
 let prefixes = 0;
 function machines() {
@@ -49,30 +38,12 @@ function machines() {
   return { prefix, machine, keys, remove, a: machine('a'), b: machine('b') };
 }
 
-async function runStep(store: S3Store, key: string, content: string): Promise<string> {
-  const work = await store.prepareWork(key, 'resume');
-  mkdirSync(join(work, 'sub', 'empty'), { recursive: true });
-  writeFileSync(join(work, 'out.txt'), content);
-  return work;
-}
 
 describe('S3 store', { timeout: 60_000 }, () => {
   it('publishes first-wins: the second publisher of one output discards its copy', async () => {
     const { prefix, keys, a, b } = machines();
     expect(a.url).toBe(`s3://voices/${prefix}`);
-    expect(await a.lookup('k1')).toBeUndefined();
-    expect(await a.fetch('k1')).toBeUndefined();
-    await runStep(a, 'k1', 'from a');
-    await runStep(b, 'k1', 'from b');
-    expect(await a.publish(record('k1'))).toBe('published');
-    expect(await b.publish(record('k1'))).toBe('exists');
-    expect(existsSync(b.workDir('k1'))).toBe(false);
-    expect((await b.lookup('k1'))?.outputId).toBe(record('k1').outputId);
-    const fetched = (await b.fetch('k1'))!;
-    expect(fetched.startsWith(b.localDir)).toBe(true);
-    expect(readFileSync(join(fetched, 'out.txt'), 'utf8')).toBe('from a');
-    expect(existsSync(join(fetched, 'sub', 'empty'))).toBe(true);
-    expect(JSON.parse(readFileSync(join(fetched, 'manifest.json'), 'utf8')).key).toBe('k1');
+    await expectFirstPublishWins(a, b);
     // One manifest and a's one blob; b's blob was uploaded before it found the entry (unreferenced).
     const blob = (s: string) => `blobs/sha256/${createHash('sha256').update(s).digest('hex')}`;
     expect(await keys()).toEqual([blob('from a'), blob('from b'), 'entries/k1/manifest.json'].sort());

@@ -2,25 +2,14 @@
 // root. First publish wins, a second publish of the same output is a no-op that discards its copy,
 // a missing blob is a miss, saved checkpoints resume on the other machine, a new budget replaces.
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BuildRecord } from '../../src/runner/build-record.ts';
 import { SharedDirStore } from '../../src/store/shared-dir-store.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { LocalStore } from '../../src/store/local-store.ts';
+import { expectFirstPublishWins, record, runStep } from './store-fixtures.ts';
 
-const record = (key: string, budget: Record<string, unknown> = {}): BuildRecord => ({
-  key,
-  outputId: `${key}-${JSON.stringify(budget)}`,
-  step: 'train',
-  kind: 'shell',
-  version: 1,
-  params: {},
-  budget,
-  upstream: {},
-  inputs: {},
-});
 
 function machines() {
   const dir = mkdtempSync(join(tmpdir(), 'vcpipe-store-'));
@@ -28,30 +17,11 @@ function machines() {
   return { root, a: new SharedDirStore(root, join(dir, 'a')), b: new SharedDirStore(root, join(dir, 'b')) };
 }
 
-async function runStep(store: SharedDirStore, key: string, content: string): Promise<string> {
-  const work = await store.prepareWork(key, 'resume');
-  mkdirSync(join(work, 'sub', 'empty'), { recursive: true });
-  writeFileSync(join(work, 'out.txt'), content);
-  return work;
-}
 
 describe('shared-directory store', () => {
   it('publishes first-wins: the second publisher of one output discards its copy', async () => {
     const { root, a, b } = machines();
-    expect(await a.lookup('k1')).toBeUndefined();
-    expect(await a.fetch('k1')).toBeUndefined();
-    await runStep(a, 'k1', 'from a');
-    await runStep(b, 'k1', 'from b');
-    expect(await a.publish(record('k1'))).toBe('published');
-    expect(await b.publish(record('k1'))).toBe('exists');
-    expect(existsSync(b.workDir('k1'))).toBe(false);
-    expect((await b.lookup('k1'))?.outputId).toBe(record('k1').outputId);
-    // b materialises a's output in its own mirror, empty dirs included; the manifest is the record.
-    const fetched = (await b.fetch('k1'))!;
-    expect(fetched.startsWith(b.localDir)).toBe(true);
-    expect(readFileSync(join(fetched, 'out.txt'), 'utf8')).toBe('from a');
-    expect(existsSync(join(fetched, 'sub', 'empty'))).toBe(true);
-    expect(JSON.parse(readFileSync(join(fetched, 'manifest.json'), 'utf8')).key).toBe('k1');
+    await expectFirstPublishWins(a, b);
     // One entry in the shared root, its files as blobs.
     expect(readdirSync(join(root, 'entries'))).toEqual(['k1']);
     expect(readdirSync(join(root, 'tmp'))).toEqual([]);
