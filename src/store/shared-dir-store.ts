@@ -1,13 +1,16 @@
 // A directory every worker mounts (NFS in production) as a Store (the logic is BlobStore's). Blobs
 // go to blobs/sha256/<aa>/<hash> through tmp/ (temp + rename); an entry manifest is created with
-// link(2), which fails when one exists, so the first publisher wins without a lock.
-import { linkSync, readFileSync, rmSync } from 'node:fs';
+// link(2), which fails when one exists, so the first publisher wins without a lock. Documents are
+// staged in tmp/ too, never beside their destination: a writer killed mid-write leaves its temp
+// file in tmp/, not among the entries and items that readers list.
+import { linkSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
-import { tempPathFor, writeFileAtomic } from '../util/atomic.ts';
+import { writeFileAtomic } from '../util/atomic.ts';
 import { BlobStore, type StoreRoot } from './blob-store.ts';
 import { BlobDir } from './tree-blobs.ts';
 
-class SharedDir implements StoreRoot {
+export class SharedDirRoot implements StoreRoot {
   readonly blobs: BlobDir;
 
   constructor(readonly root: string) {
@@ -26,14 +29,24 @@ class SharedDir implements StoreRoot {
     }
   }
 
+  /** The text written whole (fsynced) to a new file in tmp/, on the same file system as its destination. */
+  private stage(text: string): string {
+    const tmp = join(this.root, 'tmp', randomBytes(8).toString('hex'));
+    writeFileAtomic(tmp, text);
+    return tmp;
+  }
+
   async write(path: string, text: string): Promise<void> {
-    writeFileAtomic(join(this.root, path), text);
+    const dest = join(this.root, path);
+    const tmp = this.stage(text);
+    mkdirSync(dirname(dest), { recursive: true });
+    renameSync(tmp, dest);
   }
 
   async create(path: string, text: string): Promise<boolean> {
     const dest = join(this.root, path);
-    const tmp = tempPathFor(dest);
-    writeFileAtomic(tmp, text);
+    const tmp = this.stage(text);
+    mkdirSync(dirname(dest), { recursive: true });
     try {
       linkSync(tmp, dest);
       return true;
@@ -56,6 +69,6 @@ export class SharedDirStore extends BlobStore {
     readonly root: string,
     mirrorDir: string,
   ) {
-    super(new SharedDir(root), mirrorDir);
+    super(new SharedDirRoot(root), mirrorDir);
   }
 }

@@ -2,10 +2,12 @@
 // root. First publish wins, a second publish of the same output is a no-op that discards its copy,
 // a missing blob is a miss, saved checkpoints resume on the other machine, a new budget replaces.
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { SharedDirStore } from '../../src/store/shared-dir-store.ts';
+import { waitFor } from '../runner/cli-helpers.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { LocalStore } from '../../src/store/local-store.ts';
 import { expectFirstPublishWins, record, runStep } from './store-fixtures.ts';
@@ -59,6 +61,33 @@ describe('shared-directory store', () => {
     expect(readFileSync(join((await b.fetch('k3'))!, 'out.txt'), 'utf8')).toBe('checkpoint 2');
     // 'fresh' ignores everything earlier.
     expect(readdirSync(await b.prepareWork('k3', 'fresh'))).toEqual([]);
+  });
+
+  it('a writer killed with SIGKILL mid-write leaves no temp file among the items and entries readers list', async () => {
+    const root = join(mkdtempSync(join(tmpdir(), 'vcpipe-store-kill-')), 'shared');
+    // A child publishing item listings and entry manifests as fast as it can (each write fsyncs, so
+    // the kill lands while a document is being written).
+    const writer = execa(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--input-type=module',
+        '-e',
+        `import { SharedDirRoot } from ${JSON.stringify(join(process.cwd(), 'src/store/shared-dir-store.ts'))};
+         const root = new SharedDirRoot(${JSON.stringify(root)});
+         const text = 'x'.repeat(1 << 16);
+         for (let i = 0; ; i++) { await root.create('items/ns/' + i + '.json', text); await root.write('entries/k' + i + '/manifest.json', text); }`,
+      ],
+      { reject: false },
+    );
+    const items = () => (existsSync(join(root, 'items', 'ns')) ? readdirSync(join(root, 'items', 'ns')) : []);
+    await waitFor(() => items().length >= 30, 60_000);
+    writer.kill('SIGKILL');
+    await writer;
+    expect(items().filter((n) => !/^\d+\.json$/.test(n))).toEqual([]);
+    expect(readdirSync(join(root, 'entries')).filter((n) => !/^k\d+$/.test(n))).toEqual([]);
+    for (const k of readdirSync(join(root, 'entries'))) expect(readdirSync(join(root, 'entries', k))).toEqual(['manifest.json']);
   });
 
   it('opens stores by URL', async () => {
