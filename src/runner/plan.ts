@@ -48,6 +48,17 @@ function split(params: Record<string, unknown>, budgetNames: string[]) {
   return { identity, budget };
 }
 
+/**
+ * The budget params lowered from the published entry's, in words ('steps 1500 → 600'); undefined
+ * when none is. Continuing an entry trained past the new budget would publish the longer training
+ * under the shorter budget (a linear-decay schedule is even drawn to the budget), so such a step
+ * trains from the start.
+ */
+function loweredBudget(published: Record<string, unknown>, budget: Record<string, unknown>): string | undefined {
+  const lowered = Object.keys(budget).filter((k) => typeof published[k] === 'number' && typeof budget[k] === 'number' && budget[k] < published[k]);
+  return lowered.length ? lowered.map((k) => `${k} ${published[k]} → ${budget[k]}`).join(', ') : undefined;
+}
+
 function selected(p: Pipeline, sel: Selection): Set<string> {
   const needs = new Map(p.steps.map((s) => [s.name, s.needs]));
   for (const [flag, name] of [['--only', sel.only], ['--from', sel.from], ...(sel.force ?? []).map((f) => ['--force', f])] as const) {
@@ -90,16 +101,18 @@ export async function planPipeline(p: Pipeline, cache: CacheLayout, sel: Selecti
     const history = readHistory(cache, p.name, s.name);
     const hasWork = existsSync(cache.work(key));
     const decision = upToDate && !forced ? 'cached' : 'runs';
+    const lowered = manifest && !upToDate ? loweredBudget(manifest.budget, budget) : undefined;
     let reason: string;
     if (decision === 'cached') reason = history?.key === key ? 'cached: nothing changed' : `cached: an identical build is in the cache (${key.slice(0, 8)})`;
     else if (forced) reason = 'forced (--force)';
+    else if (lowered) reason = `${whyRuns(history, build)}; budget lowered below the published entry's (${lowered}): trains from the start`;
     else if (hasWork) {
       const resumes = existsSync(cache.failedMarker(key)) ? 'failed last time: retries in its work dir' : 'resumes its interrupted work dir';
       reason = history ? `${whyRuns(history, build)}; ${resumes}` : resumes;
     }
     else if (manifest) reason = `${whyRuns(history, build)}; continues the published entry`;
     else reason = whyRuns(history, build);
-    const start: StartMode = forced ? 'fresh' : hasWork ? 'resume' : manifest ? 'continue' : 'fresh';
+    const start: StartMode = forced || lowered ? 'fresh' : hasWork ? 'resume' : manifest ? 'continue' : 'fresh';
     const warmStart = opts.warmStart && decision === 'runs' && kind.budgetParams?.length && !forced && start !== 'continue' ? warmStartEntry(history, build, cache) : undefined;
     if (warmStart) reason += `; warm-starts from ${history!.key.slice(0, 8)}`;
     byName.set(s.name, {

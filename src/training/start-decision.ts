@@ -32,6 +32,8 @@ export function decideStart(f: StartFacts): StartDecision {
     // A warm-started run keeps the target it set itself (its checkpoints record it).
     if (typeof f.own.target === 'number') target = Math.max(target, f.own.target);
     if (f.own.dataset !== f.dataset && f.finetuneSteps > 0) target = Math.max(target, step + f.finetuneSteps);
+    // An interrupted run resumed under a lowered budget (a published one is planned fresh instead).
+    if (step > target) throw new UserError(`${f.own.shown} is at step ${step}, past steps: ${target}; train from the start with --force <step>, or raise steps`);
     return { from: 'own-checkpoint', checkpoint: f.own.checkpoint, step, target, message: `resumed from ${f.own.shown} (step ${step})` };
   }
   if (f.warmStart) {

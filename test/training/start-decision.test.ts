@@ -40,4 +40,10 @@ describe('decideStart', () => {
   ])('refuses $case in one line', ({ initFrom, error }) => {
     expect(() => decideStart({ ...base, initFrom })).toThrow(new UserError(error));
   });
+
+  it('refuses to resume an interrupted run whose checkpoint is past a lowered budget (it would publish the longer training)', () => {
+    expect(() => decideStart({ ...base, own: own(120) })).toThrow(
+      new UserError('checkpoints/step-120 is at step 120, past steps: 100; train from the start with --force <step>, or raise steps'),
+    );
+  });
 });
