@@ -29,8 +29,6 @@ describe('pipelines/clone.yaml', () => {
 
     const init = run.events.find((e) => e.type === 'log' && e.step === 'clone_text2mel' && /initialised from text2mel/.test(e.message));
     expect(init, 'clone_text2mel starts from the base weights').toBeDefined();
-    const frozen = run.events.find((e) => e.type === 'log' && e.step === 'clone_text2mel' && /^freeze: \d+ of \d+ variables frozen/.test(e.message));
-    expect(frozen).toBeDefined();
 
     const evaluations = readdirSync(join(cache, 'entries'))
       .map((k) => join(cache, 'entries', k, 'evaluation.json'))
