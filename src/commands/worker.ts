@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import { UserError } from '../errors.ts';
 import { StepWorkerPool } from '../distributed/step-worker-pool.ts';
 import { openStore } from '../store/open-store.ts';
+import { SharedDirStore } from '../store/shared-dir-store.ts';
 import { createJsonReporter } from '../ui/json-reporter.ts';
 import { createPlainReporter } from '../ui/plain-reporter.ts';
 import type { CliOptions } from './options.ts';
@@ -29,9 +30,15 @@ export async function workerCommand(o: CliOptions): Promise<number> {
   const slots = { cpu: count('--cpu', o.cpu, 1, 0), gpu: count('--gpu', o.gpu, 0, 0) };
   if (slots.cpu + slots.gpu === 0) throw new UserError('worker: --cpu 0 and --gpu 0 leave it nothing to run');
   const reporter = o.json ? createJsonReporter() : createPlainReporter();
+  const store = await openStore(o.store, o.cacheDir);
+  // Workers are the store's long-lived users: each start clears what killed writers left staged.
+  if (store instanceof SharedDirStore) {
+    const swept = store.sweepStaging();
+    if (swept) o.err(`vcpipe worker: removed ${swept} staged file(s) older than a day from ${store.root}/tmp (left by writers killed mid-write)`);
+  }
   const pool = new StepWorkerPool({
     redis: o.redis,
-    store: await openStore(o.store, o.cacheDir),
+    store,
     name: o.name ?? `${hostname()}/${process.pid}`,
     slots,
     lockMs: seconds('--lock', o.lock, 30),

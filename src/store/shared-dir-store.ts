@@ -3,7 +3,7 @@
 // link(2), which fails when one exists, so the first publisher wins without a lock. Documents are
 // staged in tmp/ too, never beside their destination: a writer killed mid-write leaves its temp
 // file in tmp/, not among the entries and items that readers list.
-import { linkSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../util/atomic.ts';
@@ -64,11 +64,36 @@ export class SharedDirRoot implements StoreRoot {
   }
 }
 
+/** Staged files older than this belong to no live writer (they live for the length of one copy). */
+export const STALE_STAGING_MS = 24 * 3600_000;
+
 export class SharedDirStore extends BlobStore {
   constructor(
     readonly root: string,
     mirrorDir: string,
   ) {
     super(new SharedDirRoot(root), mirrorDir);
+  }
+
+  /** Removes what writers killed mid-write left in tmp/ (files older than `maxAgeMs`); returns how many. */
+  sweepStaging(maxAgeMs = STALE_STAGING_MS, now = Date.now()): number {
+    const tmp = join(this.root, 'tmp');
+    let names: string[];
+    try {
+      names = readdirSync(tmp);
+    } catch {
+      return 0;
+    }
+    let removed = 0;
+    for (const name of names) {
+      try {
+        if (now - statSync(join(tmp, name)).mtimeMs < maxAgeMs) continue;
+        rmSync(join(tmp, name), { recursive: true, force: true });
+        removed++;
+      } catch {
+        // gone meanwhile: another machine swept it
+      }
+    }
+    return removed;
   }
 }

@@ -5,7 +5,7 @@
 // A GPU step goes only to a worker with GPU slots; the executor: block works like the flags; a
 // Redis that does not answer is a one-line error.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunEvent } from '../../src/runner/events.ts';
 import { events, fixture, vcpipe } from '../runner/cli-helpers.ts';
@@ -134,6 +134,22 @@ else appendFileSync('out.txt', 'done');
       // --executor local overrides the block: against the same store (the block's), all cached.
       const local = await vcpipe(dir, ['run', 'gpu.yaml', '--executor', 'local', '--json']);
       expect(events(local.stdout).filter((e) => e.type === 'step').every((e) => e.type === 'step' && e.state === 'cached')).toBe(true);
+    } finally {
+      await stopWorkers(workers);
+    }
+  });
+
+  it('a worker starting on a shared directory clears what writers killed mid-write left staged there', async () => {
+    const dir = fixture('runner-chain');
+    const store = join(dir, 'store');
+    mkdirSync(join(store, 'tmp'), { recursive: true });
+    for (const name of ['stale', 'fresh']) writeFileSync(join(store, 'tmp', name), 'x');
+    const old = new Date(Date.now() - 2 * 24 * 3600_000);
+    utimesSync(join(store, 'tmp', 'stale'), old, old);
+    const workers = [await startWorker(dir, 'w1', redis.url, store)];
+    try {
+      expect(workers[0]!.log()).toContain(`removed 1 staged file(s) older than a day from ${store}/tmp`);
+      expect(readdirSync(join(store, 'tmp'))).toEqual(['fresh']);
     } finally {
       await stopWorkers(workers);
     }

@@ -2,7 +2,7 @@
 // root. First publish wins, a second publish of the same output is a no-op that discards its copy,
 // a missing blob is a miss, saved checkpoints resume on the other machine, a new budget replaces.
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -88,6 +88,17 @@ describe('shared-directory store', () => {
     expect(items().filter((n) => !/^\d+\.json$/.test(n))).toEqual([]);
     expect(readdirSync(join(root, 'entries')).filter((n) => !/^k\d+$/.test(n))).toEqual([]);
     for (const k of readdirSync(join(root, 'entries'))) expect(readdirSync(join(root, 'entries', k))).toEqual(['manifest.json']);
+  });
+
+  it('sweeps staged files older than a day out of tmp/, and leaves younger ones to their writers', () => {
+    const { root, a } = machines();
+    mkdirSync(join(root, 'tmp'), { recursive: true });
+    for (const name of ['stale', 'fresh']) writeFileSync(join(root, 'tmp', name), 'x');
+    const twoDaysAgo = new Date(Date.now() - 2 * 24 * 3600_000);
+    utimesSync(join(root, 'tmp', 'stale'), twoDaysAgo, twoDaysAgo);
+    expect(a.sweepStaging()).toBe(1);
+    expect(readdirSync(join(root, 'tmp'))).toEqual(['fresh']);
+    expect(new SharedDirStore(join(root, '..', 'nothing-here'), join(root, '..', 'm')).sweepStaging()).toBe(0);
   });
 
   it('opens stores by URL', async () => {
