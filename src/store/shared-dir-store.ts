@@ -4,9 +4,8 @@
 // staged in tmp/ too, never beside their destination: a writer killed mid-write leaves its temp
 // file in tmp/, not among the entries and items that readers list.
 import { linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
-import { writeFileAtomic } from '../util/atomic.ts';
+import { writeFileSynced } from '../util/atomic.ts';
 import { BlobStore, type StoreRoot } from './blob-store.ts';
 import { BlobDir } from './tree-blobs.ts';
 
@@ -30,22 +29,22 @@ export class SharedDirRoot implements StoreRoot {
   }
 
   /** The text written whole (fsynced) to a new file in tmp/, on the same file system as its destination. */
-  private stage(text: string): string {
-    const tmp = join(this.root, 'tmp', randomBytes(8).toString('hex'));
-    writeFileAtomic(tmp, text);
+  private stage(path: string, text: string): string {
+    const tmp = this.blobs.stagingPath();
+    writeFileSynced(tmp, text, join(this.root, path));
     return tmp;
   }
 
   async write(path: string, text: string): Promise<void> {
     const dest = join(this.root, path);
-    const tmp = this.stage(text);
+    const tmp = this.stage(path, text);
     mkdirSync(dirname(dest), { recursive: true });
     renameSync(tmp, dest);
   }
 
   async create(path: string, text: string): Promise<boolean> {
     const dest = join(this.root, path);
-    const tmp = this.stage(text);
+    const tmp = this.stage(path, text);
     mkdirSync(dirname(dest), { recursive: true });
     try {
       linkSync(tmp, dest);
@@ -65,7 +64,7 @@ export class SharedDirRoot implements StoreRoot {
 }
 
 /** Staged files older than this belong to no live writer (they live for the length of one copy). */
-export const STALE_STAGING_MS = 24 * 3600_000;
+const STALE_STAGING_MS = 24 * 3600_000;
 
 export class SharedDirStore extends BlobStore {
   constructor(
@@ -75,8 +74,9 @@ export class SharedDirStore extends BlobStore {
     super(new SharedDirRoot(root), mirrorDir);
   }
 
-  /** Removes what writers killed mid-write left in tmp/ (files older than `maxAgeMs`); returns how many. */
-  sweepStaging(maxAgeMs = STALE_STAGING_MS, now = Date.now()): number {
+  /** Removes what writers killed mid-write left in tmp/ (files older than STALE_STAGING_MS); returns how many. */
+  sweepStaging(): number {
+    const now = Date.now();
     const tmp = join(this.root, 'tmp');
     let names: string[];
     try {
@@ -87,7 +87,7 @@ export class SharedDirStore extends BlobStore {
     let removed = 0;
     for (const name of names) {
       try {
-        if (now - statSync(join(tmp, name)).mtimeMs < maxAgeMs) continue;
+        if (now - statSync(join(tmp, name)).mtimeMs < STALE_STAGING_MS) continue;
         rmSync(join(tmp, name), { recursive: true, force: true });
         removed++;
       } catch {

@@ -39,12 +39,15 @@ export class BlobDir implements Blobs {
 
   path = (hash: string) => join(this.root, 'blobs', 'sha256', hash.slice(0, 2), hash);
 
+  /** A new name in tmp/, where files are written before they are moved into place (same file system). */
+  stagingPath = () => join(this.root, 'tmp', randomBytes(8).toString('hex'));
+
   async has(hash: string): Promise<boolean> {
     return existsSync(this.path(hash));
   }
 
   async put(file: string): Promise<string> {
-    const tmp = join(this.root, 'tmp', randomBytes(8).toString('hex'));
+    const tmp = this.stagingPath();
     const hash = await snapshot(file, tmp);
     const dest = this.path(hash);
     if (existsSync(dest)) rmSync(tmp);

@@ -12,10 +12,13 @@ export function tempPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
 }
 
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+/**
+ * Writes `data` to the new file `path` and fsyncs it; on failure the file is removed (a full disk
+ * reported as such, for `reportedAs`). Not atomic by itself: the caller renames or links it into place.
+ */
+export function writeFileSynced(path: string, data: string | Uint8Array, reportedAs = path): void {
   mkdirSync(dirname(path), { recursive: true });
-  const tmp = tempPathFor(path);
-  const fd = openSync(tmp, 'w');
+  const fd = openSync(path, 'w');
   try {
     const buf = typeof data === 'string' ? Buffer.from(data) : data;
     let off = 0;
@@ -23,10 +26,15 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     fsyncSync(fd);
   } catch (err) {
     closeSync(fd);
-    rmSync(tmp, { force: true });
-    throw asDiskFull(err, path) ?? err;
+    rmSync(path, { force: true });
+    throw asDiskFull(err, reportedAs) ?? err;
   }
   closeSync(fd);
+}
+
+export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  const tmp = tempPathFor(path);
+  writeFileSynced(tmp, data, path);
   renameSync(tmp, path);
 }
 
