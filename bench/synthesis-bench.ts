@@ -91,10 +91,10 @@ export async function bench(): Promise<{ title: string; markdown: string }> {
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
-  const { iters: griffinLimIters, power } = griffinLimDefaults(cfg.n_fft);
+  const { iters: griffinLimIters, power, hop } = griffinLimDefaults(cfg);
   const fmt = (x: number | null, d = 2) => (x === null ? '–' : x.toFixed(d));
   const md = [
-    `One synthesizeSentences call per backend (models loaded, Text2Mel generation in one batch, SSRN, Griffin-Lim ${griffinLimIters} iterations at power ${power}, WAVs and plots written) for up to ${SENTENCES.length} sentences, with the tiny Text2Mel and SSRN after 3 training steps on synthetic features (${cfg.sample_rate / 1000} kHz, n_fft ${cfg.n_fft}, r ${cfg.r}). Untrained, every sentence runs to max_frames ${MAX_FRAMES} (${((MAX_FRAMES * cfg.r * cfg.hop_length) / cfg.sample_rate).toFixed(1)} s before silence trimming), so each backend speaks the same audio. RTF = wall seconds of processing ÷ seconds of audio (below 1: faster than real time). Text2Mel and SSRN + Griffin-Lim split the wall time from the per-sentence progress times (model loading is in neither). A first one-sentence call warms the backend up and sets the sentence count within ${BUDGET_S} s.`,
+    `One synthesizeSentences call per backend (models loaded, Text2Mel generation in one batch, SSRN, Griffin-Lim ${griffinLimIters} iterations at hop ${hop}, power ${power}, WAVs and plots written) for up to ${SENTENCES.length} sentences, with the tiny Text2Mel and SSRN after 3 training steps on synthetic features (${cfg.sample_rate / 1000} kHz, n_fft ${cfg.n_fft}, r ${cfg.r}). Untrained, every sentence runs to max_frames ${MAX_FRAMES} (${((MAX_FRAMES * cfg.r * cfg.hop_length) / cfg.sample_rate).toFixed(1)} s before silence trimming), so each backend speaks the same audio. RTF = wall seconds of processing ÷ seconds of audio (below 1: faster than real time). Text2Mel and SSRN + Griffin-Lim split the wall time from the per-sentence progress times (model loading is in neither). A first one-sentence call warms the backend up and sets the sentence count within ${BUDGET_S} s.`,
     '',
     `Load average at the end of the run: ${loadavg().map((x) => x.toFixed(1)).join(' / ')} on ${cpus().length} cores.`,
     '',

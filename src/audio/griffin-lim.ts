@@ -9,6 +9,12 @@ export interface GriffinLimOptions {
   iters: number;
   /** Sharpening exponent applied to the amplitude (§2.1: 1.5; 1.0 is better at n_fft 512). */
   power: number;
+  /**
+   * Griffin-Lim's own STFT hop in samples: the features' hop, or a divisor of it, in which case
+   * the magnitude frames are interpolated linearly in time to that hop first (magnitudesAtHop).
+   * Absent: the features' hop.
+   */
+  hop?: number;
 }
 
 export function stftParamsOf(cfg: FeatureConfig): StftParams {
@@ -81,6 +87,23 @@ export function deEmphasis(x: ArrayLike<number>, coef: number): Float64Array {
   return y;
 }
 
+/**
+ * Amplitudes [rows, bins] at hop `hop` → the same signal's amplitudes at hop hop/k, [(rows − 1)·k + 1,
+ * bins], each new frame the linear interpolation of its two neighbours (frame t/k lies between
+ * rows ⌊t/k⌋ and ⌊t/k⌋ + 1). The waveform's length hop·(rows − 1) is unchanged.
+ */
+export function magnitudesAtHop(S: Float64Array, rows: number, bins: number, k: number): Float64Array {
+  if (k === 1) return S;
+  const out = new Float64Array(((rows - 1) * k + 1) * bins);
+  for (let t = 0; t < (rows - 1) * k + 1; t++) {
+    const a = Math.floor(t / k);
+    const b = Math.min(rows - 1, a + 1);
+    const w = (t - a * k) / k;
+    for (let j = 0; j < bins; j++) out[t * bins + j] = (1 - w) * S[a * bins + j] + w * S[b * bins + j];
+  }
+  return out;
+}
+
 /** Waveform at cfg.sample_rate from a normalised magnitude [r·frames, n_fft/2+1] (frames = T', as in features.json). */
 export function magnitudeToWave(magNorm: Float32Array, frames: number, cfg: FeatureConfig, opts: GriffinLimOptions): Float32Array {
   const bins = cfg.n_fft / 2 + 1;
@@ -88,9 +111,13 @@ export function magnitudeToWave(magNorm: Float32Array, frames: number, cfg: Feat
   if (magNorm.length !== rows * bins) {
     throw new Error(`magnitudeToWave: expected [${rows}, ${bins}] = ${rows * bins} values for ${frames} reduced frames, got ${magNorm.length}`);
   }
-  const S = new Float64Array(magNorm.length);
-  for (let i = 0; i < S.length; i++) S[i] = normToAmplitude(magNorm[i], cfg) ** opts.power;
-  const x = griffinLim(S, rows, stftParamsOf(cfg), opts.iters);
+  const hop = opts.hop ?? cfg.hop_length;
+  const k = cfg.hop_length / hop;
+  if (!Number.isInteger(k) || k < 1) throw new Error(`magnitudeToWave: Griffin-Lim hop ${hop} does not divide the features' hop ${cfg.hop_length}`);
+  const amplitude = new Float64Array(magNorm.length);
+  for (let i = 0; i < amplitude.length; i++) amplitude[i] = normToAmplitude(magNorm[i], cfg) ** opts.power;
+  const S = magnitudesAtHop(amplitude, rows, bins, k);
+  const x = griffinLim(S, (rows - 1) * k + 1, { ...stftParamsOf(cfg), hop }, opts.iters);
   const y = Float32Array.from(deEmphasis(x, cfg.preemphasis));
   return trimSilence(y, { topDb: cfg.top_db });
 }

@@ -32,6 +32,7 @@ export interface SynthesizeOptions {
   /** Vocoder settings; undefined: the vocoder's defaults for the voice's features. */
   griffinLimIters?: number;
   power?: number;
+  griffinLimHop?: number;
   outDir: string;
   /** Pieces generated together by the decoder. */
   batchSize: number;
@@ -90,7 +91,7 @@ export async function synthesizeSentences(o: SynthesizeOptions): Promise<Synthes
   const vocoder = await chooseVocoder(o.vocoder, o.ssrnDir !== undefined);
   const speaking = speakingVoice(loadVoice(o.text2melDir, o.which), vocoder, {
     text2melDir: o.text2melDir, ssrnDir: o.ssrnDir, ssrnWhich: o.ssrnWhich ?? o.which,
-    griffinLimIters: o.griffinLimIters, power: o.power,
+    griffinLimIters: o.griffinLimIters, power: o.power, griffinLimHop: o.griffinLimHop,
   }, PAUSE_SECONDS);
   const { voice, vocoder: vocode } = speaking;
   try {

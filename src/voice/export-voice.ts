@@ -72,7 +72,7 @@ export async function exportVoice(o: ExportOptions): Promise<{ manifest: VoiceMa
   }
   const features = t2mDoc.features as unknown as FeatureConfig;
   const vocoder = await chooseVocoder(typeof w.vocoder === 'string' ? w.vocoder : undefined, true);
-  const defaults = griffinLimDefaults(features.n_fft);
+  const defaults = griffinLimDefaults(features);
 
   const entries = publishedEntries(o.cacheDir);
   const recordOf = (dir: string) => entries.find((e) => e.dir === dir)!.record;
@@ -96,6 +96,7 @@ export async function exportVoice(o: ExportOptions): Promise<{ manifest: VoiceMa
         name: vocoder.name,
         griffinLimIters: typeof w.griffin_lim_iters === 'number' ? w.griffin_lim_iters : defaults.iters,
         power: typeof w.power === 'number' ? w.power : defaults.power,
+        griffinLimHop: typeof w.griffin_lim_hop === 'number' ? w.griffin_lim_hop : defaults.hop,
       },
       pauseSeconds: PAUSE_SECONDS,
       text2mel: t2m.spec,

@@ -36,6 +36,7 @@ export async function voiceFromFile(path: string, file: VoiceFileContents): Prom
     ssrnInMemory: { ...spec.ssrn, weights: file.ssrnWeights, label: `${path}: ssrn.bin` },
     griffinLimIters: spec.vocoder.griffinLimIters,
     power: spec.vocoder.power,
+    griffinLimHop: spec.vocoder.griffinLimHop,
   }, spec.pauseSeconds);
   return { speaking, card: file.card };
 }

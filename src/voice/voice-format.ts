@@ -52,7 +52,13 @@ export interface VoiceSpec {
   /** Text front end: the symbol vocabulary the Text2Mel was trained on (src/text/vocab.ts). */
   text: { vocab: string };
   /** How its mels become sound: a vocoder of src/synthesis/vocoders/registry.ts and its settings. */
-  vocoder: { name: string; griffinLimIters: number; power: number };
+  vocoder: {
+    name: string;
+    griffinLimIters: number;
+    power: number;
+    /** Griffin-Lim's hop; absent in files written before it was a setting (they take today's default). */
+    griffinLimHop?: number;
+  };
   /** Silence between the pieces of one text. */
   pauseSeconds: number;
   text2mel: NetworkSpec<Text2MelConfig>;

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { computeFeatures, preEmphasis } from '../../src/audio/features.ts';
 import { TINY_FEATURES } from '../../src/audio/feature-config.ts';
-import { deEmphasis, griffinLim, magnitudeToWave, spectralConvergence, stftParamsOf } from '../../src/audio/griffin-lim.ts';
+import { deEmphasis, griffinLim, magnitudeToWave, magnitudesAtHop, spectralConvergence, stftParamsOf } from '../../src/audio/griffin-lim.ts';
 import { stftMagnitude } from '../../src/audio/stft.ts';
 import { trimSilence } from '../../src/audio/trim.ts';
 import { readWav } from '../../src/audio/wav.ts';
@@ -54,5 +54,27 @@ describe('Griffin-Lim', () => {
     for (let i = 0; i < n; i++) l1 += Math.abs(again.mel[i] - f.mel[i]);
     expect(l1 / n).toBeLessThan(0.01); // measured 0.0023 with 50 iterations
     expect(() => magnitudeToWave(f.mag, f.frames + 1, TINY_FEATURES, { iters: 1, power: 1 })).toThrow(/expected \[/);
+  });
+
+  it('magnitudesAtHop interpolates each new frame between its two neighbours, keeping the first and last', () => {
+    // 3 frames × 2 bins at hop h → 5 frames at h/2.
+    const S = Float64Array.from([0, 10, 4, 20, 8, 0]);
+    expect(Array.from(magnitudesAtHop(S, 3, 2, 2))).toEqual([0, 10, 2, 15, 4, 20, 6, 10, 8, 0]);
+    expect(magnitudesAtHop(S, 3, 2, 1)).toBe(S);
+  });
+
+  it('magnitudeToWave at a Griffin-Lim hop that divides the features\' gives audio of the same length and mel; other hops are refused', () => {
+    const f = computeFeatures(speech, 16000, TINY_FEATURES);
+    const at200 = magnitudeToWave(f.mag, f.frames, TINY_FEATURES, { iters: 32, power: 1 });
+    const at100 = magnitudeToWave(f.mag, f.frames, TINY_FEATURES, { iters: 32, power: 1, hop: 100 });
+    expect(at100.length).toBeGreaterThan(0.9 * at200.length);
+    expect(at100.length).toBeLessThan(1.1 * at200.length);
+    expect(Array.from(at100)).not.toEqual(Array.from(at200));
+    const again = computeFeatures(at100, 16000, TINY_FEATURES);
+    const n = Math.min(again.frames, f.frames) * TINY_FEATURES.n_mels;
+    let l1 = 0;
+    for (let i = 0; i < n; i++) l1 += Math.abs(again.mel[i] - f.mel[i]);
+    expect(l1 / n).toBeLessThan(0.02);
+    expect(() => magnitudeToWave(f.mag, f.frames, TINY_FEATURES, { iters: 1, power: 1, hop: 150 })).toThrow(/hop 150 does not divide the features' hop 200/);
   });
 });

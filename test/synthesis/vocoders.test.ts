@@ -85,7 +85,7 @@ describe('griffin-lim-ssrn', () => {
     const trained = loadTrainedModel(ssrnDir);
     if (trained.network !== 'ssrn') throw new Error('not an ssrn');
     const z = tf.tidy(() => trained.model.forward(tf.tensor3d(melData, [1, frames, TINY.n_mels]), INFERENCE).mag);
-    const expected = magnitudeToWave(z.dataSync() as Float32Array, frames, TINY, griffinLimDefaults(TINY.n_fft));
+    const expected = magnitudeToWave(z.dataSync() as Float32Array, frames, TINY, griffinLimDefaults(TINY));
     z.dispose();
     trained.model.store.dispose();
     expect(wave.length).toBeGreaterThan(0);
@@ -98,6 +98,12 @@ describe('griffin-lim-ssrn', () => {
     expect(two.summary).toBe('SSRN step 2, 2 Griffin-Lim iterations, power 1.5');
     expect(Array.from(two.melToWave(melData, frames))).not.toEqual(Array.from(wave));
     two.dispose();
+    const finer = (await loadVocoder('griffin-lim-ssrn')).load({ features: TINY, text2melDir: 't2m', ssrnDir, ssrnWhich: 'latest', griffinLimHop: 100 });
+    expect(finer.summary).toBe('SSRN step 2, 32 Griffin-Lim iterations at hop 100, power 1');
+    expect(Array.from(finer.melToWave(melData, frames))).not.toEqual(Array.from(wave));
+    finer.dispose();
+    const ssrnVocoder = await loadVocoder('griffin-lim-ssrn');
+    expect(() => ssrnVocoder.load({ features: TINY, text2melDir: 't2m', ssrnDir, ssrnWhich: 'latest', griffinLimHop: 150 })).toThrow(/^griffin_lim_hop 150 must divide the voice's hop_length 200$/);
   });
 
   it('without an SSRN, or with one trained on other features, says so in one line', async () => {

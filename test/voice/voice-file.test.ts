@@ -68,7 +68,7 @@ describe('export-voice', () => {
     expect(card.corpus!.utterances).toBe(10);
     expect(card.corpus!.hours).toBeGreaterThan(0);
     expect(spec.features.sample_rate).toBe(16000);
-    expect(spec.vocoder).toEqual({ name: 'griffin-lim-ssrn', griffinLimIters: 32, power: 1 });
+    expect(spec.vocoder).toEqual({ name: 'griffin-lim-ssrn', griffinLimIters: 32, power: 1, griffinLimHop: 200 });
     expect(spec.pauseSeconds).toBe(0.25);
     // The weights are the checkpoint's, byte for byte.
     const t2m = JSON.parse(readFileSync(join(v.cache, 'entries', 't2m', 'model.json'), 'utf8'));
@@ -164,14 +164,14 @@ describe('the vocoder a voice file names', () => {
 
   it("records the synthesize step's vocoder and settings, and say speaks through them", async () => {
     const pipeline = join(v.root, 'inverse.yaml');
-    writeFileSync(pipeline, readFileSync(v.pipeline, 'utf8').replace('sentences: [Hello.]', 'vocoder: griffin-lim-mel-inverse, griffin_lim_iters: 5, sentences: [Hello.]'));
+    writeFileSync(pipeline, readFileSync(v.pipeline, 'utf8').replace('sentences: [Hello.]', 'vocoder: griffin-lim-mel-inverse, griffin_lim_iters: 5, griffin_lim_hop: 100, sentences: [Hello.]'));
     const file = join(v.root, 'inverse.voice');
     await exportVoice({ pipeline, cacheDir: v.cache, out: file });
-    expect(readVoiceFile(file).spec.vocoder).toEqual({ name: 'griffin-lim-mel-inverse', griffinLimIters: 5, power: 1 });
+    expect(readVoiceFile(file).spec.vocoder).toEqual({ name: 'griffin-lim-mel-inverse', griffinLimIters: 5, power: 1, griffinLimHop: 100 });
     const out = join(v.root, 'inverse.wav');
     const { lines, io } = capture();
     expect(await sayCommand(['Hello.', '--voice', file, '--out', out, '--max-frames', '12'], io)).toBe(0);
-    expect(lines.err).toContain('voice: Text2Mel step 2; vocoder griffin-lim-mel-inverse (mel pseudo-inverse, 5 Griffin-Lim iterations, power 1); 16000 Hz');
+    expect(lines.err).toContain('voice: Text2Mel step 2; vocoder griffin-lim-mel-inverse (mel pseudo-inverse, 5 Griffin-Lim iterations at hop 100, power 1); 16000 Hz');
     expect(readWav(out).channels[0].length).toBeGreaterThan(1600);
   });
 

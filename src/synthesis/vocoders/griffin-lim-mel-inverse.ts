@@ -12,7 +12,7 @@ export const vocoder: Vocoder = {
   load(setup) {
     const gl = griffinLimSettings(setup);
     return {
-      summary: `mel pseudo-inverse, ${describeGriffinLim(gl)}`,
+      summary: `mel pseudo-inverse, ${describeGriffinLim(gl, setup.features)}`,
       melToWave: (mel, frames) => magnitudeToWave(melNormToMagNorm(mel, frames, setup.features), frames, setup.features, gl),
       dispose: () => {},
     };

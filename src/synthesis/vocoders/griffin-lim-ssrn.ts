@@ -29,11 +29,11 @@ function loadSsrn(setup: VocoderSetup): { ssrn: Ssrn; step: number } {
 export const vocoder: Vocoder = {
   name: 'griffin-lim-ssrn',
   load(setup) {
+    const gl = griffinLimSettings(setup); // first: bad settings are refused before the SSRN loads
     const { ssrn, step } = loadSsrn(setup);
     const cfg = setup.features;
-    const gl = griffinLimSettings(setup);
     return {
-      summary: `SSRN step ${step}, ${describeGriffinLim(gl)}`,
+      summary: `SSRN step ${step}, ${describeGriffinLim(gl, cfg)}`,
       melToWave(mel, frames) {
         const z = tf.tidy(() => ssrn.forward(tf.tensor3d(mel, [1, frames, cfg.n_mels]), INFERENCE).mag); // Z [1, r·frames, F']
         const magnitude = z.dataSync() as Float32Array;

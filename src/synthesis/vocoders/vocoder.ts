@@ -19,6 +19,8 @@ export interface VocoderSetup {
   ssrnInMemory?: NetworkInMemory<SsrnConfig>;
   griffinLimIters?: number;
   power?: number;
+  /** Griffin-Lim's STFT hop, a divisor of the features' (griffin-lim-settings.ts has the default). */
+  griffinLimHop?: number;
 }
 
 export interface LoadedVocoder {
