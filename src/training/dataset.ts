@@ -10,6 +10,7 @@ import { UserError } from '../errors.ts';
 import { readFeatures, type FeatureIndex, type FeatureUtterance } from '../data/feature-index.ts';
 import { Rng } from '../models/rng.ts';
 import { deriveSeed } from './seeds.ts';
+import type { Rehearsal } from './rehearsal.ts';
 
 export interface Item {
   utt: FeatureUtterance;
@@ -23,9 +24,19 @@ export interface Split {
   train: Item[];
   validation: Item[];
   batchSize: number;
-  /** Fingerprint of the utterance list (detects a grown dataset on resume). */
+  /** Fingerprint of the utterance list (detects a grown dataset on resume), the rehearsed one's included. */
   fingerprint: string;
+  /** Another speaker's utterances mixed into every training batch (params rehearse, rehearse_share). */
+  rehearsal?: Rehearsal;
 }
+
+/** The training items of a features directory, in features.json order. */
+export function itemsOf(dir: string, index: FeatureIndex): Item[] {
+  return index.utterances.map((utt) => ({ utt, melPath: join(dir, utt.mel), magPath: join(dir, utt.mag) }));
+}
+
+/** What identifies an utterance list for resuming: ids, lengths and array files. */
+export const utterancesFingerprint = (utts: FeatureUtterance[]): string => hashJson(utts.map((u) => [u.id, u.frames, u.mel]));
 
 /** The single upstream features directory among ctx.inputs (the one holding features.json). */
 export function findFeaturesDir(inputs: Record<string, string>, exclude: string[] = []): string {
@@ -42,7 +53,7 @@ export function findFeaturesDir(inputs: Record<string, string>, exclude: string[
  */
 export function splitDataset(dir: string, want: { batchSize: number; validation: number; seed: number }, warn: (m: string) => void): Split {
   const index = readFeatures(dir);
-  const items: Item[] = index.utterances.map((utt) => ({ utt, melPath: join(dir, utt.mel), magPath: join(dir, utt.mag) }));
+  const items = itemsOf(dir, index);
   if (items.length < 2) {
     throw new UserError(`the dataset has ${items.length} usable utterance(s) (${dir}); training needs at least 2 — add recordings or check the preprocess step's skipped list`);
   }
@@ -60,7 +71,7 @@ export function splitDataset(dir: string, want: { batchSize: number; validation:
     warn(`only ${train.length} training utterances: batch_size lowered from ${batchSize} to ${train.length}`);
     batchSize = train.length;
   }
-  return { index, train, validation: held, batchSize, fingerprint: hashJson(index.utterances.map((u) => [u.id, u.frames, u.mel])) };
+  return { index, train, validation: held, batchSize, fingerprint: utterancesFingerprint(index.utterances) };
 }
 
 export interface Loaded {

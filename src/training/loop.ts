@@ -21,6 +21,7 @@ import type { TrainObserver } from './observer.ts';
 import type { ResolvedTrainParams } from './params.ts';
 import { Previews } from './previews.ts';
 import { BucketSampler } from './sampler.ts';
+import { rehearsedItems } from './rehearsal.ts';
 import { deriveSeed } from './seeds.ts';
 import { decideStart } from './start-decision.ts';
 import { loadStart, readStartFacts } from './start-facts.ts';
@@ -74,9 +75,14 @@ export async function trainLoop<B>(
     checkpoints,
   ];
 
-  const sampler = new BucketSampler(split.train.map((it) => it.utt.ids.length), split.batchSize, p.seed);
+  // With rehearsal, the sampler fills the batch's own part and the rest is rehearsed.
+  const rehearsal = split.rehearsal;
+  const sampler = new BucketSampler(split.train.map((it) => it.utt.ids.length), split.batchSize - (rehearsal?.perBatch ?? 0), p.seed);
   const loader = new ItemLoader(task.withMag);
-  const batchItems = (i: number): Item[] => sampler.batch(i).map((j) => split.train[j]);
+  const batchItems = (i: number): Item[] => {
+    const own = sampler.batch(i).map((j) => split.train[j]);
+    return rehearsal ? [...own, ...rehearsedItems(rehearsal, p.seed, i)] : own;
+  };
 
   // Weights this run starts from (init_from at step 0, a warm start at its step) are recorded as
   // this run's first checkpoint, so model.json can point at them even if no step trains.

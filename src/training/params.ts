@@ -23,6 +23,8 @@ export interface TrainParams {
   seed?: number;
   init_from?: string;
   freeze?: string[];
+  rehearse?: string;
+  rehearse_share?: number;
   crop_frames?: number;
   align_by?: number;
   on_no_alignment?: 'warn' | 'stop';
@@ -51,6 +53,8 @@ export interface ResolvedTrainParams {
   seed: number;
   initFrom?: string;
   freeze: string[];
+  rehearse?: string;
+  rehearseShare: number;
   cropFrames: number;
   alignBy: number;
   onNoAlignment: 'warn' | 'stop';
@@ -64,6 +68,9 @@ export interface ResolvedTrainParams {
   previewEvery: number;
   previewSsrn?: string;
 }
+
+/** Default share of a batch that rehearses (params rehearse_share). */
+const REHEARSE_SHARE = 0.25;
 
 const posInt = (description: string): JsonSchema => ({ type: 'integer', minimum: 1, description });
 
@@ -86,6 +93,8 @@ export function trainParamsSchema(network: 'text2mel' | 'ssrn'): JsonSchema {
     seed: { type: 'integer', description: `seed of batching, dropout, crops and init (default ${D.seed})` },
     init_from: { type: 'string', description: 'name of an upstream training step (in needs) whose weights start this run' },
     freeze: { type: 'array', items: { type: 'string' }, description: 'layer name prefixes that get no updates, e.g. TextEnc or Text2Mel/AudioDec/HC_7' },
+    rehearse: { type: 'string', description: "name of a preprocess step (in needs) whose utterances are mixed into every training batch: a fine-tune rehearses the base speaker's data so it keeps what it learned from it" },
+    rehearse_share: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1, description: `with rehearse: share of each training batch drawn from it (default ${REHEARSE_SHARE}); validation uses the step's own data only` },
     finetune_steps: { type: 'integer', minimum: 0, description: `when the dataset changed under a run that resumes or warm-starts (vcpipe watch), train this many steps past its checkpoint (default ${D.finetuneSteps})` },
   };
   if (network === 'text2mel') {
@@ -121,6 +130,8 @@ export function resolveTrainParams(p: TrainParams, tiny: boolean): ResolvedTrain
     seed: p.seed ?? d.seed,
     initFrom: p.init_from,
     freeze: p.freeze ?? [],
+    rehearse: p.rehearse,
+    rehearseShare: p.rehearse_share ?? REHEARSE_SHARE,
     cropFrames: p.crop_frames ?? d.cropFrames,
     alignBy: p.align_by ?? d.alignBy,
     onNoAlignment: p.on_no_alignment ?? 'warn',
