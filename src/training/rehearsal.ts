@@ -1,9 +1,10 @@
-// Rehearsal for fine-tunes: a share of every training batch comes from another speaker's
-// utterances (typically the base voice's own preprocess step), so a network fine-tuned on a few
-// minutes of a new speaker keeps what it learned from the large corpus while it learns her voice.
-// (Mixing the source data back in is the standard remedy against catastrophic forgetting in
-// low-resource adaptation.) The draw of batch i is a pure function of (seed, i), so a resumed run
-// draws what an uninterrupted one would have.
+// Rehearsal for fine-tunes: a share of every training batch comes from another preprocess
+// step's utterances, so a network trained on new data keeps what it learned from earlier data
+// (mixing the source data back in is the standard remedy against catastrophic forgetting). The
+// networks have no speaker input, so this suits a voice continued on new recordings of the same
+// speaker; rehearsing the base speaker in a clone blends the two voices (measured in
+// docs/benchmarks.md, "The clone"). The draw of batch i is a pure function of (seed, i), so a
+// resumed run draws what an uninterrupted one would have.
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { UserError } from '../errors.ts';
