@@ -88,8 +88,9 @@ export async function planPipeline(p: Pipeline, cache: CacheLayout, sel: Selecti
     const { identity, budget } = split(s.params, kind.budgetParams ?? []);
     const inputs: Record<string, string> = {};
     for (const path of kind.inputs?.(s.params, p.projectDir) ?? []) {
-      const rel = relative(p.projectDir, path);
-      inputs[rel.startsWith('..') ? path : rel] = await fingerprint(path, cache);
+      // Named relative to the pipeline's folder even when outside it (../data/sentences.txt): the
+      // key then holds the same in every checkout, so a store shared between machines finds it.
+      inputs[relative(p.projectDir, path)] = await fingerprint(path, cache);
     }
     const upstream = Object.fromEntries(s.needs.map((n) => [n, byName.get(n)!.build.outputId]));
     const key = hashJson({ kind: s.kind, version: kind.version, params: identity, upstream, inputs }).slice(0, 32);
