@@ -38,11 +38,15 @@ export function text2melConfigFor(param: ConfigParam, features: FeatureConfig, f
   return r;
 }
 
+/** The SSRN of the features: its output has one channel per STFT bin of their n_fft, unless the
+ *  config names fBins itself (then they must agree). */
 export function ssrnConfigFor(param: ConfigParam, features: FeatureConfig, featuresPath: string) {
   const r = pick<SsrnConfig>(param, features, SSRN_TINY, SSRN_DEFAULT);
   if (r.config.nMels !== features.n_mels) throw mismatch('n_mels', features.n_mels, r.label, r.config.nMels, featuresPath);
   const bins = features.n_fft / 2 + 1;
-  if (r.config.fBins !== bins) throw mismatch('n_fft/2+1', bins, r.label, r.config.fBins, featuresPath);
+  const explicit = typeof param === 'object' && param !== null && 'fBins' in param;
+  if (explicit && r.config.fBins !== bins) throw mismatch('n_fft/2+1', bins, r.label, r.config.fBins, featuresPath);
   if (2 ** r.config.upsamples !== features.r) throw mismatch('r', features.r, r.label, 2 ** r.config.upsamples, featuresPath);
+  if (r.config.fBins !== bins) return { ...r, config: { ...r.config, fBins: bins } };
   return r;
 }

@@ -132,8 +132,12 @@ describe('train-text2mel', () => {
 });
 
 describe('train-ssrn', () => {
-  it('rejects features whose n_fft does not match', async () => {
+  it('takes its output bins from the features\' n_fft, and refuses a config that names others', async () => {
     const odd = writeSyntheticFeatures(makeTempDir('odd-'), { utterances: 4, config: { ...TINY_FEATURES, n_fft: 256 } });
-    await expect(trainSsrn.run(makeContext({ config: 'tiny', steps: 1 }, { outDir: makeTempDir('odd-out-'), inputs: { features: odd } }))).rejects.toThrow(/n_fft\/2\+1 = 129 .* expects 257/);
+    const out = makeTempDir('odd-out-');
+    await trainSsrn.run(makeContext({ config: 'tiny', steps: 1, batch_size: 2, validation: 0 }, { outDir: out, inputs: { features: odd } }));
+    expect(JSON.parse(readFileSync(join(out, 'model.json'), 'utf8')).config.fBins).toBe(129);
+    const named = makeContext({ config: { base: 'tiny', fBins: 257 }, steps: 1 }, { outDir: makeTempDir('odd-named-'), inputs: { features: odd } });
+    await expect(trainSsrn.run(named)).rejects.toThrow(/n_fft\/2\+1 = 129 .* expects 257/);
   });
 });
