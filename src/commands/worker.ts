@@ -5,7 +5,6 @@ import { hostname } from 'node:os';
 import { UserError } from '../errors.ts';
 import { StepWorkerPool } from '../distributed/step-worker-pool.ts';
 import { openStore } from '../store/open-store.ts';
-import { SharedDirStore } from '../store/shared-dir-store.ts';
 import { createJsonReporter } from '../ui/json-reporter.ts';
 import { createPlainReporter } from '../ui/plain-reporter.ts';
 import type { CliOptions } from './options.ts';
@@ -32,10 +31,8 @@ export async function workerCommand(o: CliOptions): Promise<number> {
   const reporter = o.json ? createJsonReporter() : createPlainReporter();
   const store = await openStore(o.store, o.cacheDir);
   // Workers are the store's long-lived users: each start clears what killed writers left staged.
-  if (store instanceof SharedDirStore) {
-    const swept = store.sweepStaging();
-    if (swept) o.err(`vcpipe worker: removed ${swept} staged file(s) older than a day from ${store.root}/tmp (left by writers killed mid-write)`);
-  }
+  const swept = store.sweepStaging?.();
+  if (swept?.removed) o.err(`vcpipe worker: removed ${swept.removed} staged file(s) older than a day from ${swept.where} (left by writers killed mid-write)`);
   const pool = new StepWorkerPool({
     redis: o.redis,
     store,

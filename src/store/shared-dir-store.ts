@@ -74,15 +74,15 @@ export class SharedDirStore extends BlobStore {
     super(new SharedDirRoot(root), mirrorDir);
   }
 
-  /** Removes what writers killed mid-write left in tmp/ (files older than STALE_STAGING_MS); returns how many. */
-  sweepStaging(): number {
+  /** Removes what writers killed mid-write left in tmp/ (files older than STALE_STAGING_MS). */
+  sweepStaging(): { removed: number; where: string } {
     const now = Date.now();
     const tmp = join(this.root, 'tmp');
     let names: string[];
     try {
       names = readdirSync(tmp);
     } catch {
-      return 0;
+      return { removed: 0, where: tmp };
     }
     let removed = 0;
     for (const name of names) {
@@ -94,6 +94,6 @@ export class SharedDirStore extends BlobStore {
         // gone meanwhile: another machine swept it
       }
     }
-    return removed;
+    return { removed, where: tmp };
   }
 }

@@ -48,4 +48,9 @@ export interface Store {
   fetchItems(namespace: string, names: string[]): Promise<number>;
   /** Puts the names present in localDir/items/<namespace>/ that the store lacks into it (first wins); returns how many. */
   publishItems(namespace: string, names: string[]): Promise<number>;
+  /**
+   * Stores that stage copies beside their entries: removes what writers killed mid-write left
+   * staged a day or more ago; says how many and where. Workers call it when they start.
+   */
+  sweepStaging?(): { removed: number; where: string };
 }

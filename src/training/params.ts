@@ -77,7 +77,7 @@ const posInt = (description: string): JsonSchema => ({ type: 'integer', minimum:
 export function trainParamsSchema(network: 'text2mel' | 'ssrn'): JsonSchema {
   const props: Record<string, JsonSchema> = {
     config: {
-      description: 'model size: tiny, default, or an object of overrides ({ base: tiny, d: 32 }); default: the size matching the features',
+      description: 'model size: tiny, default, or an object of overrides ({ base: tiny, d: 32 }); default: the size matching the features. The Text2Mel vocab and the SSRN output bins (fBins) follow the features unless named',
       oneOf: [{ enum: ['tiny', 'default'] }, { type: 'object' }],
     },
     steps: posInt(`total training steps (a budget: raising it continues the run; default ${D.steps}; tiny ${T.steps})`),

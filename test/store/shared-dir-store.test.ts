@@ -96,9 +96,9 @@ describe('shared-directory store', () => {
     for (const name of ['stale', 'fresh']) writeFileSync(join(root, 'tmp', name), 'x');
     const twoDaysAgo = new Date(Date.now() - 2 * 24 * 3600_000);
     utimesSync(join(root, 'tmp', 'stale'), twoDaysAgo, twoDaysAgo);
-    expect(a.sweepStaging()).toBe(1);
+    expect(a.sweepStaging()).toEqual({ removed: 1, where: join(root, 'tmp') });
     expect(readdirSync(join(root, 'tmp'))).toEqual(['fresh']);
-    expect(new SharedDirStore(join(root, '..', 'nothing-here'), join(root, '..', 'm')).sweepStaging()).toBe(0);
+    expect(new SharedDirStore(join(root, '..', 'nothing-here'), join(root, '..', 'm')).sweepStaging().removed).toBe(0);
   });
 
   it('opens stores by URL', async () => {
