@@ -47,7 +47,7 @@ const paramsSchema: JsonSchema = {
     max_frames: { type: 'integer', minimum: 1, description: "reduced frames per sentence at most (default: the model's max_T)" },
     griffin_lim_iters: { type: 'integer', minimum: 1, description: 'Griffin-Lim iterations (default 32 for n_fft 512 voices, else 50)' },
     power: { type: 'number', exclusiveMinimum: 0, description: 'magnitude sharpening exponent (default 1.0 for n_fft 512, else 1.5; docs/design.md §6.4)' },
-    griffin_lim_hop: { type: 'integer', minimum: 1, description: "Griffin-Lim's STFT hop in samples, a divisor of the voice's hop_length; the magnitude frames are interpolated to it (default: hop_length). On the tiny demo voice, 100 instead of 200 brings its median F0 from 86 to 98 Hz (the teacher: 103) but costs words: WER 0.265 → 0.338" },
+    griffin_lim_hop: { type: 'integer', minimum: 1, description: "Griffin-Lim's STFT hop in samples, a divisor of the voice's hop_length; the magnitude frames are interpolated to it (default: hop_length). On the tiny demo voice with a 400-sample window, 100 instead of 200 brought its median F0 from 86 to 98 Hz (the teacher: 103) but cost words: WER 0.265 → 0.338" },
     batch_size: { type: 'integer', minimum: 1, default: 8, description: 'sentences generated together' },
   },
 };

@@ -93,7 +93,7 @@ export function trainParamsSchema(network: 'text2mel' | 'ssrn'): JsonSchema {
     seed: { type: 'integer', description: `seed of batching, dropout, crops and init (default ${D.seed})` },
     init_from: { type: 'string', description: 'name of an upstream training step (in needs) whose weights start this run' },
     freeze: { type: 'array', items: { type: 'string' }, description: 'layer name prefixes that get no updates, e.g. TextEnc or Text2Mel/AudioDec/HC_7' },
-    rehearse: { type: 'string', description: "name of a preprocess step (in needs) whose utterances are mixed into every training batch: a fine-tune keeps what it learned from them. The networks have no speaker input, so rehearse the same voice (a voice continued on new recordings): another speaker's utterances blend the two voices" },
+    rehearse: { type: 'string', description: "name of a preprocess step (in needs) whose utterances are mixed into every training batch: a fine-tune keeps what it learned from them. The networks have no speaker input, so in a Text2Mel rehearse the same voice (a voice continued on new recordings): another speaker's utterances blend the two voices. An SSRN follows the mel it is given, so a clone's SSRN can rehearse the base speaker (pipelines/clone.yaml)" },
     rehearse_share: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1, description: `with rehearse: share of each training batch drawn from it (default ${REHEARSE_SHARE}); validation uses the step's own data only` },
     finetune_steps: { type: 'integer', minimum: 0, description: `when the dataset changed under a run that resumes or warm-starts (vcpipe watch), train this many steps past its checkpoint (default ${D.finetuneSteps})` },
   };

@@ -2,7 +2,8 @@
 // step's utterances, so a network trained on new data keeps what it learned from earlier data
 // (mixing the source data back in is the standard remedy against catastrophic forgetting). The
 // networks have no speaker input, so this suits a voice continued on new recordings of the same
-// speaker; rehearsing the base speaker in a clone blends the two voices (measured in
+// speaker; rehearsing the base speaker in a clone's Text2Mel blends the two voices, while its
+// SSRN, which follows the mel it is given, takes it without losing her timbre (both measured in
 // docs/benchmarks.md, "The clone"). The draw of batch i is a pure function of (seed, i), so a
 // resumed run draws what an uninterrupted one would have.
 import { join } from 'node:path';
