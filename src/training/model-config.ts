@@ -24,6 +24,9 @@ function pick<T extends { nMels: number }>(param: ConfigParam, features: Feature
   }
 }
 
+/** Whether the config object names `key` itself (then it must agree with the features). */
+const names = (param: ConfigParam, key: string) => typeof param === 'object' && param !== null && key in param;
+
 const mismatch = (what: string, featureValue: number, label: string, modelValue: number, featuresPath: string) =>
   new UserError(`the features have ${what} = ${featureValue} (${featuresPath}) but the model config '${label}' expects ${modelValue}; use config: ${modelValue === featureValue ? '' : 'tiny/default matching the preprocess step, '}or override it`);
 
@@ -32,8 +35,7 @@ export function text2melConfigFor(param: ConfigParam, features: FeatureConfig, f
   const r = pick<Text2MelConfig>(param, features, TEXT2MEL_TINY, TEXT2MEL_DEFAULT);
   if (r.config.nMels !== features.n_mels) throw mismatch('n_mels', features.n_mels, r.label, r.config.nMels, featuresPath);
   const vocab = vocabSizeOf(features.text);
-  const explicit = typeof param === 'object' && param !== null && 'vocab' in param;
-  if (explicit && r.config.vocab !== vocab) throw mismatch(`a text front end '${features.text ?? 'chars'}' of vocab`, vocab, r.label, r.config.vocab, featuresPath);
+  if (names(param, 'vocab') && r.config.vocab !== vocab) throw mismatch(`a text front end '${features.text ?? 'chars'}' of vocab`, vocab, r.label, r.config.vocab, featuresPath);
   if (r.config.vocab !== vocab) return { ...r, config: { ...r.config, vocab } };
   return r;
 }
@@ -44,8 +46,7 @@ export function ssrnConfigFor(param: ConfigParam, features: FeatureConfig, featu
   const r = pick<SsrnConfig>(param, features, SSRN_TINY, SSRN_DEFAULT);
   if (r.config.nMels !== features.n_mels) throw mismatch('n_mels', features.n_mels, r.label, r.config.nMels, featuresPath);
   const bins = features.n_fft / 2 + 1;
-  const explicit = typeof param === 'object' && param !== null && 'fBins' in param;
-  if (explicit && r.config.fBins !== bins) throw mismatch('n_fft/2+1', bins, r.label, r.config.fBins, featuresPath);
+  if (names(param, 'fBins') && r.config.fBins !== bins) throw mismatch('n_fft/2+1', bins, r.label, r.config.fBins, featuresPath);
   if (2 ** r.config.upsamples !== features.r) throw mismatch('r', features.r, r.label, 2 ** r.config.upsamples, featuresPath);
   if (r.config.fBins !== bins) return { ...r, config: { ...r.config, fBins: bins } };
   return r;
