@@ -9,8 +9,7 @@
 // WAVs go to <outDir>/<stage>/, one per reference, in order.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { tf } from '../models/backend.ts';
-import { INFERENCE } from '../models/layers.ts';
+import { teacherForcedMel } from '../models/teacher-forcing.ts';
 import { computeFeatures } from '../audio/features.ts';
 import { mixToMono, readWav, writeWav } from '../audio/wav.ts';
 import { resample } from '../audio/resample.ts';
@@ -38,13 +37,6 @@ export interface StageWavs {
   teacherForced: string[];
 }
 
-/** S: the mel frames shifted right by one, a zero frame first (the decoder's input in training). */
-function shiftedInput(mel: Float32Array, frames: number, nMels: number): Float32Array {
-  const s = new Float32Array(frames * nMels);
-  s.set(mel.subarray(0, (frames - 1) * nMels), nMels);
-  return s;
-}
-
 export async function probeStages(o: StageProbeOptions): Promise<StageWavs> {
   const voice = loadVoice(o.text2melDir, o.which);
   const cfg = voice.features;
@@ -65,10 +57,7 @@ export async function probeStages(o: StageProbeOptions): Promise<StageWavs> {
       const frames = Math.min(feats.frames, maxT);
       const mel = feats.mel.subarray(0, frames * nMels);
       const ids = encodeText(cfg.text, ref.text).ids.slice(0, maxN);
-      const predicted = tf.tidy(() => {
-        const y = voice.text2mel.forward(tf.tensor2d([ids], [1, ids.length], 'int32'), tf.tensor3d(shiftedInput(mel, frames, nMels), [1, frames, nMels]), INFERENCE).mel;
-        return y.dataSync() as Float32Array;
-      });
+      const predicted = teacherForcedMel(voice.text2mel, ids, mel, frames);
       const name = `${String(i + 1).padStart(3, '0')}.wav`;
       const bins = cfg.n_fft / 2 + 1;
       const waves: [string, string[], () => Float32Array][] = [

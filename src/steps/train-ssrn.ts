@@ -16,11 +16,13 @@ export const trainSsrn: StepKind<TrainParams> = {
     const { ssrnConfigFor } = await import('../training/model-config.ts');
     const { SsrnTask } = await import('../training/ssrn-task.ts');
     const { trainLoop } = await import('../training/loop.ts');
+    const { withGtaMels } = await import('../training/gta-mels.ts');
     const setup = await setUpTraining(ctx, (f, path) => ssrnConfigFor(ctx.params.config, f, path));
     const p = setup.params;
     const task = new SsrnTask(setup.model.config, p.seed, setup.features.r, p.cropFrames);
     try {
-      await trainLoop(ctx, task, setup.split, p, setup.features, `lower crop_frames (now ${p.cropFrames}) or batch_size`);
+      const split = p.gta ? withGtaMels(setup.split, ctx.inputs, p.gta, setup.features, (m) => ctx.log(m)) : setup.split;
+      await trainLoop(ctx, task, split, p, setup.features, `lower crop_frames (now ${p.cropFrames}) or batch_size`);
     } finally {
       task.store.dispose();
     }

@@ -17,6 +17,8 @@ export interface Item {
   /** Absolute paths of the arrays. */
   melPath: string;
   magPath: string;
+  /** The mel the network takes as input in place of the one at melPath (an SSRN's GTA mels, gta-mels.ts). */
+  inputMel?: Float32Array;
 }
 
 export interface Split {
@@ -93,12 +95,14 @@ export class ItemLoader {
   constructor(private readonly withMag: boolean) {}
 
   private async readOne(item: Item): Promise<Loaded> {
-    let mel = this.mels.get(item.melPath);
-    const melP = mel ? Promise.resolve(mel) : readFile(item.melPath).then((b) => decodeNpy(b, item.melPath).data as Float32Array);
+    const known = item.inputMel ?? this.mels.get(item.melPath);
+    const melP = known ? Promise.resolve(known) : readFile(item.melPath).then((b) => {
+      const read = decodeNpy(b, item.melPath).data as Float32Array;
+      this.mels.set(item.melPath, read);
+      return read;
+    });
     const magP = this.withMag ? readFile(item.magPath).then((b) => decodeNpy(b, item.magPath).data as Float32Array) : Promise.resolve(undefined);
-    const [m, mag] = await Promise.all([melP, magP]);
-    mel = m;
-    this.mels.set(item.melPath, mel);
+    const [mel, mag] = await Promise.all([melP, magP]);
     return { item, mel, mag };
   }
 

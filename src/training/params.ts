@@ -26,6 +26,7 @@ export interface TrainParams {
   rehearse?: string;
   rehearse_share?: number;
   crop_frames?: number;
+  gta?: string;
   align_by?: number;
   on_no_alignment?: 'warn' | 'stop';
   finetune_steps?: number;
@@ -56,6 +57,7 @@ export interface ResolvedTrainParams {
   rehearse?: string;
   rehearseShare: number;
   cropFrames: number;
+  gta?: string;
   alignBy: number;
   onNoAlignment: 'warn' | 'stop';
   finetuneSteps: number;
@@ -110,6 +112,7 @@ export function trainParamsSchema(network: 'text2mel' | 'ssrn'): JsonSchema {
     props.preview_ssrn = { type: 'string', description: 'a finished SSRN training step (in needs) for previews; default: the mel pseudo-inverse' };
   } else {
     props.crop_frames = posInt(`reduced frames per training crop (default ${D.cropFrames}; tiny ${T.cropFrames})`);
+    props.gta = { type: 'string', description: "a finished train-text2mel step (in needs) on the same features: the SSRN learns from its teacher-forced (ground-truth-aligned) mels instead of the true ones, so it renders the Text2Mel's real output, blur included (Tacotron 2's GTA training); rehearsed utterances keep their true mels" };
   }
   return { type: 'object', additionalProperties: false, properties: props };
 }
@@ -133,6 +136,7 @@ export function resolveTrainParams(p: TrainParams, tiny: boolean): ResolvedTrain
     rehearse: p.rehearse,
     rehearseShare: p.rehearse_share ?? REHEARSE_SHARE,
     cropFrames: p.crop_frames ?? d.cropFrames,
+    gta: p.gta,
     alignBy: p.align_by ?? d.alignBy,
     onNoAlignment: p.on_no_alignment ?? 'warn',
     finetuneSteps: p.finetune_steps ?? d.finetuneSteps,
