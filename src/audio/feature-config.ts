@@ -37,3 +37,10 @@ export const TINY_FEATURES: FeatureConfig = Object.freeze({
   sample_rate: 16000, n_fft: 512, hop_length: 200, win_length: 400, n_mels: 40,
   fmin: 0, fmax: 8000, preemphasis: 0.97, ref_db: 20, max_db: 100, r: 4, top_db: 60,
 });
+
+/** The keys on which two feature configs differ, each as `key <a> vs <b>` (values as JSON); empty when they agree. */
+export function featureDifferences(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
+  return [...new Set([...Object.keys(a), ...Object.keys(b)])]
+    .filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]))
+    .map((k) => `${k} ${JSON.stringify(a[k])} vs ${JSON.stringify(b[k])}`);
+}

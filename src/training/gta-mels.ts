@@ -7,10 +7,9 @@
 // same) and kept in memory. Rehearsed utterances keep their true mels: they are another voice.
 import { UserError } from '../errors.ts';
 import { readNpy } from '../util/npy.ts';
-import { hashJson } from '../util/hash.ts';
 import { loadVoice } from '../synthesis/load-voice.ts';
 import { teacherForcedMel } from '../models/teacher-forcing.ts';
-import type { FeatureConfig } from '../audio/feature-config.ts';
+import { featureDifferences, type FeatureConfig } from '../audio/feature-config.ts';
 import type { Item, Split } from './dataset.ts';
 
 /** `split` with the Text2Mel `name`'s (one of `inputs`) teacher-forced mels as the input of every own utterance. */
@@ -19,9 +18,8 @@ export function withGtaMels(split: Split, inputs: Record<string, string>, name: 
   if (!dir) throw new UserError(`gta: '${name}' is not among this step's needs (${Object.keys(inputs).join(', ')})`);
   const voice = loadVoice(dir, 'latest');
   try {
-    if (hashJson(voice.features) !== hashJson(own)) {
-      throw new UserError(`gta: '${name}' was trained on other features than this step's (${JSON.stringify(voice.features)} against ${JSON.stringify(own)}); train both on the same preprocess step`);
-    }
+    const differ = featureDifferences({ ...voice.features }, { ...own });
+    if (differ.length) throw new UserError(`gta: '${name}' was trained on other features than this step's (${differ.join(', ')}); train both on the same preprocess step`);
     const started = Date.now();
     const nMels = voice.text2mel.config.nMels;
     const gta = (it: Item): Item => {

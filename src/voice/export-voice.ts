@@ -8,7 +8,7 @@ import { UserError } from '../errors.ts';
 import { readManifest, type TrainedModelDoc } from '../models/checkpoint.ts';
 import type { SsrnConfig, Text2MelConfig } from '../models/config.ts';
 import { checkpointOf, readTrainedModelDoc } from '../models/load-trained.ts';
-import type { FeatureConfig } from '../audio/feature-config.ts';
+import { featureDifferences, type FeatureConfig } from '../audio/feature-config.ts';
 import { SSRN_KIND, TEXT2MEL_KIND, readPipelineSteps, trainedEntries } from '../runner/find-trained.ts';
 import { PAUSE_SECONDS } from '../synthesis/join-pieces.ts';
 import { checkComplete, type CheckpointChoice } from '../synthesis/load-voice.ts';
@@ -64,11 +64,9 @@ export async function exportVoice(o: ExportOptions): Promise<{ manifest: VoiceMa
   const ssrnDoc = readTrainedModelDoc(ssrnEntry.dir);
   const t2m = networkOf<Text2MelConfig>(t2mEntry.dir, t2mDoc, which);
   const ssrn = networkOf<SsrnConfig>(ssrnEntry.dir, ssrnDoc, which);
-  const differ = [...new Set([...Object.keys(t2mDoc.features), ...Object.keys(ssrnDoc.features)])].filter(
-    (k) => JSON.stringify(t2mDoc.features[k]) !== JSON.stringify(ssrnDoc.features[k]),
-  );
+  const differ = featureDifferences(ssrnDoc.features, t2mDoc.features);
   if (differ.length) {
-    throw new UserError(`${w.ssrn} (${ssrnEntry.dir}) was trained on other features than ${w.text2mel} (${t2mEntry.dir}): ${differ.map((k) => `${k} ${JSON.stringify(ssrnDoc.features[k])} vs ${JSON.stringify(t2mDoc.features[k])}`).join(', ')}`);
+    throw new UserError(`${w.ssrn} (${ssrnEntry.dir}) was trained on other features than ${w.text2mel} (${t2mEntry.dir}): ${differ.join(', ')}`);
   }
   const features = t2mDoc.features as unknown as FeatureConfig;
   const vocoder = await chooseVocoder(typeof w.vocoder === 'string' ? w.vocoder : undefined, true);
