@@ -7,21 +7,24 @@ import { INFERENCE } from '../../models/layers.ts';
 import { Ssrn } from '../../models/ssrn.ts';
 import { magnitudeToWave } from '../../audio/griffin-lim.ts';
 import { UserError } from '../../errors.ts';
+import { featureDifferences, type FeatureConfig } from '../../audio/feature-config.ts';
 import { loadTrainedNetwork, withWeightsInMemory } from '../load-voice.ts';
 import { describeGriffinLim, griffinLimSettings } from './griffin-lim-settings.ts';
 import type { Vocoder, VocoderSetup } from './vocoder.ts';
 
+// The keys that shape the SSRN's input and output; the text front end and trimming do not.
 const FEATURE_KEYS = ['sample_rate', 'n_fft', 'hop_length', 'win_length', 'n_mels', 'r', 'ref_db', 'max_db', 'preemphasis'] as const;
+const shapingKeys = (f: FeatureConfig) => Object.fromEntries(FEATURE_KEYS.map((k) => [k, f[k]]));
 
 /** The SSRN of the setup, from memory or its training output, and its training step. */
 function loadSsrn(setup: VocoderSetup): { ssrn: Ssrn; step: number } {
   if (setup.ssrnInMemory) return { ssrn: withWeightsInMemory(new Ssrn(setup.ssrnInMemory.config), setup.ssrnInMemory), step: setup.ssrnInMemory.step };
   if (!setup.ssrnDir) throw new UserError(`the ${vocoder.name} vocoder needs a trained SSRN (ssrn: a train-ssrn step)`);
   const s = loadTrainedNetwork(setup.ssrnDir, 'ssrn', setup.ssrnWhich ?? 'latest');
-  const differ = FEATURE_KEYS.filter((k) => s.trained.features[k] !== setup.features[k]);
+  const differ = featureDifferences(shapingKeys(s.trained.features), shapingKeys(setup.features));
   if (differ.length) {
     s.trained.model.store.dispose();
-    throw new UserError(`the SSRN (${setup.ssrnDir}) was trained on other features than the Text2Mel (${setup.text2melDir}): ${differ.map((k) => `${k} ${s.trained.features[k]} vs ${setup.features[k]}`).join(', ')}`);
+    throw new UserError(`the SSRN (${setup.ssrnDir}) was trained on other features than the Text2Mel (${setup.text2melDir}): ${differ.join(', ')}`);
   }
   return { ssrn: s.trained.model, step: s.trained.step };
 }
